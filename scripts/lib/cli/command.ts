@@ -1,0 +1,59 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConfigError } from "../config/config_error.ts";
+import { EngineUnreachableError } from "../engine/errors.ts";
+import { ExitCode } from "./exit_code.ts";
+
+/** The flags every command takes. */
+export const COMMON_OPTIONS = {
+  config: { type: "string", short: "c" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+/** A command's description for `--help` and its body. */
+export interface CommandDefinition<Options extends ParseArgsConfig["options"]> {
+  usage: string;
+  options: Options;
+  run: (
+    values: ReturnType<typeof parseArgs<{ options: Options; args: string[]; strict: true }>>[
+      "values"
+    ],
+    positionals: string[],
+  ) => Promise<number>;
+}
+
+/**
+ * Parses arguments, runs the command and exits with its status. Known failures (bad arguments,
+ * bad config, engine unreachable) print one clear message and exit 2.
+ */
+export async function runCommand<Options extends ParseArgsConfig["options"]>(
+  definition: CommandDefinition<Options>,
+  args: string[] = Deno.args,
+): Promise<never> {
+  let code: number;
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: definition.options,
+      strict: true,
+      allowPositionals: true,
+    });
+    if ((values as { help?: boolean }).help) {
+      console.log(definition.usage);
+      Deno.exit(ExitCode.Ok);
+    }
+    code = await definition.run(values as never, positionals);
+  } catch (error) {
+    code = ExitCode.CouldNotRun;
+    if (error instanceof ConfigError) {
+      console.error(`breakwater: invalid config\n${error.message}`);
+    } else if (error instanceof EngineUnreachableError) {
+      console.error(`breakwater: ${error.message}`);
+    } else if (error instanceof TypeError && "code" in error) {
+      console.error(`breakwater: ${error.message}\n\n${definition.usage}`);
+    } else {
+      console.error(`breakwater: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+  Deno.exit(code);
+}

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError } from "./config_error.ts";
+import { loadConfig, parseConfigText } from "./load_config.ts";
+
+const env = (values: Record<string, string>) => (name: string) => values[name];
+
+function problemsOf(text: string) {
+  try {
+    parseConfigText(text, { file: "/etc/bw/breakwater.yaml", env: env({ HOME: "/home/u" }) });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+Deno.test("an empty file gives every documented default", () => {
+  const config = parseConfigText("", { file: "/x/breakwater.yaml", env: env({ HOME: "/home/u" }) });
+  assert.equal(config.stateDir, "/home/u/.local/state/breakwater");
+  assert.equal(config.dryRun, false);
+  assert.deepEqual(config.protected, []);
+  assert.equal(config.docker.concurrency, 8);
+  assert.deepEqual(config.heal, {
+    enabled: true,
+    containers: [],
+    reconcileInterval: 30_000,
+    stopTimeout: 10_000,
+    backoff: { initial: 10_000, max: 300_000, resetAfter: 600_000 },
+    giveUp: { maxRestarts: 0, window: 3_600_000 },
+  });
+});
+
+Deno.test("durations, nested keys and a relative stateDir are read", () => {
+  const config = parseConfigText(
+    "stateDir: ./state\nheal:\n  backoff: { initial: 2s, max: 1m }\n  reconcileInterval: 5\n",
+    { file: "/etc/bw/breakwater.yaml", env: env({}) },
+  );
+  assert.equal(config.stateDir, "/etc/bw/state");
+  assert.equal(config.heal.backoff.initial, 2_000);
+  assert.equal(config.heal.backoff.max, 60_000);
+  assert.equal(config.heal.backoff.resetAfter, 600_000);
+  assert.equal(config.heal.reconcileInterval, 5_000);
+});
+
+Deno.test("stateDir starting with ~ is under the home directory", () => {
+  const config = parseConfigText("stateDir: ~/bw", {
+    file: "/x/b.yaml",
+    env: env({ HOME: "/home/u" }),
+  });
+  assert.equal(config.stateDir, "/home/u/bw");
+});
+
+Deno.test("YAML syntax errors name file, line and column", () => {
+  const error = problemsOf("heal:\n  containers: [a, b\nprotected: []\n");
+  assert.equal(error.problems.length >= 1, true);
+  assert.match(error.message, /^\/etc\/bw\/breakwater\.yaml:\d+:\d+: /);
+  assert.equal(error.problems[0].position !== undefined, true);
+});
+
+Deno.test("a misspelt key is reported at its line with the full key path", () => {
+  const error = problemsOf("heal:\n  backof:\n    initial: 5s\n");
+  assert.deepEqual(error.problems.map(({ key, position }) => ({ key, position })), [
+    { key: "heal.backof", position: { line: 2, column: 3 } },
+  ]);
+  assert.match(error.message, /breakwater\.yaml:2:3: heal\.backof: unknown key/);
+});
+
+Deno.test("a bad duration names the key, the value and the expected form", () => {
+  const error = problemsOf("heal:\n  backoff:\n    initial: ten seconds\n");
+  assert.equal(error.problems[0].key, "heal.backoff.initial");
+  assert.deepEqual(error.problems[0].position, { line: 3, column: 14 });
+  assert.match(error.message, /expected a duration such as "30s".*got "ten seconds"/);
+});
+
+Deno.test("wrong types and out-of-range numbers are each reported", () => {
+  const error = problemsOf("dryRun: sometimes\ndocker:\n  concurrency: 0\nprotected: grafana\n");
+  const keys = error.problems.map((problem) => `${problem.key}@${problem.position?.line}`);
+  assert.deepEqual(keys.sort(), ["docker.concurrency@3", "dryRun@1", "protected@4"]);
+});
+
+Deno.test("a list item in the wrong shape is located inside the list", () => {
+  const error = problemsOf("heal:\n  containers:\n    - web\n    - ''\n");
+  assert.equal(error.problems[0].key, "heal.containers.1");
+  assert.equal(error.problems[0].position?.line, 4);
+});
+
+Deno.test("a file that is not a mapping is rejected", () => {
+  const error = problemsOf("- a\n- b\n");
+  assert.equal(error.problems[0].key, "");
+  assert.match(error.message, /expected object/i);
+});
+
+Deno.test("loadConfig: --config beats BREAKWATER_CONFIG; a named missing file is an error", async () => {
+  const dir = await Deno.makeTempDir();
+  const first = join(dir, "first.yaml");
+  const second = join(dir, "second.yaml");
+  await Deno.writeTextFile(first, "dryRun: true\n");
+  await Deno.writeTextFile(second, "dryRun: false\n");
+  const viaEnv = await loadConfig({ env: env({ BREAKWATER_CONFIG: first, HOME: dir }), cwd: dir });
+  assert.equal(viaEnv.path, first);
+  assert.equal(viaEnv.config.dryRun, true);
+  const viaFlag = await loadConfig({
+    path: second,
+    env: env({ BREAKWATER_CONFIG: first }),
+    cwd: dir,
+  });
+  assert.equal(viaFlag.config.dryRun, false);
+  await assert.rejects(
+    () => loadConfig({ path: join(dir, "missing.yaml"), env: env({}), cwd: dir }),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      /missing\.yaml: cannot read the config file \(no such file\)/.test(error.message),
+  );
+  const defaults = await loadConfig({ env: env({ HOME: dir }), cwd: dir });
+  assert.equal(defaults.path, undefined);
+  await Deno.remove(dir, { recursive: true });
+});

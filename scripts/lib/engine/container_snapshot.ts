@@ -1,0 +1,70 @@
+import type Docker from "dockerode";
+
+/** Docker's health states, with `none` for containers that have no healthcheck. */
+export type HealthStatus = "healthy" | "unhealthy" | "starting" | "none";
+
+/** One container as breakwater sees it: plain data read from `inspect`. */
+export interface ContainerSnapshot {
+  id: string;
+  name: string;
+  image: string;
+  /** Docker's state: `running`, `paused`, `exited`, `restarting`, `created`, `dead`… */
+  state: string;
+  health: HealthStatus;
+  labels: Record<string, string>;
+  /** Docker's own restart count (its restart policy), not breakwater's. */
+  restarts: number;
+  /** When the container was last started, ms since the epoch; `null` if never. */
+  startedAt: number | null;
+  /** End of the latest health probe, ms since the epoch; `null` without one. */
+  lastProbeAt: number | null;
+  /** The healthcheck's interval in ms (Docker's default 30 s when unset); `null` without one. */
+  healthcheckIntervalMs: number | null;
+  /** CPU limit in billionths of a CPU (`--cpus`); 0 when unlimited. */
+  nanoCpus: number;
+  /** CFS quota and period (`--cpu-quota`), the other way to limit CPU; 0 when unset. */
+  cpuQuota: number;
+  cpuPeriod: number;
+  /** Memory limit in bytes (`--memory`); 0 when unlimited. */
+  memoryLimitBytes: number;
+  /** Memory plus swap limit in bytes (`--memory-swap`); -1 unlimited, 0 unset. */
+  memorySwapBytes: number;
+}
+
+const DEFAULT_HEALTHCHECK_INTERVAL_MS = 30_000;
+
+/** Converts Docker's inspect answer into a {@linkcode ContainerSnapshot}. */
+export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): ContainerSnapshot {
+  const health = inspect.State.Health;
+  const probes = health?.Log ?? [];
+  const lastProbe = probes.at(-1);
+  const healthcheck = inspect.Config.Healthcheck;
+  const hasHealthcheck = health !== undefined ||
+    (healthcheck?.Test !== undefined && healthcheck.Test[0] !== "NONE");
+  return {
+    id: inspect.Id,
+    name: inspect.Name.replace(/^\//, ""),
+    image: inspect.Config.Image,
+    state: inspect.State.Status,
+    health: (health?.Status as HealthStatus | undefined) ?? "none",
+    labels: inspect.Config.Labels ?? {},
+    restarts: inspect.RestartCount ?? 0,
+    startedAt: toEpoch(inspect.State.StartedAt),
+    lastProbeAt: lastProbe ? toEpoch(lastProbe.End) : null,
+    healthcheckIntervalMs: hasHealthcheck
+      ? (healthcheck?.Interval ? healthcheck.Interval / 1e6 : DEFAULT_HEALTHCHECK_INTERVAL_MS)
+      : null,
+    nanoCpus: inspect.HostConfig.NanoCpus ?? 0,
+    cpuQuota: inspect.HostConfig.CpuQuota ?? 0,
+    cpuPeriod: inspect.HostConfig.CpuPeriod ?? 0,
+    memoryLimitBytes: inspect.HostConfig.Memory ?? 0,
+    memorySwapBytes: inspect.HostConfig.MemorySwap ?? 0,
+  };
+}
+
+/** Docker writes `0001-01-01T00:00:00Z` for "never". */
+function toEpoch(timestamp: string | undefined): number | null {
+  if (!timestamp || timestamp.startsWith("0001-")) return null;
+  const ms = Date.parse(timestamp);
+  return Number.isNaN(ms) ? null : ms;
+}

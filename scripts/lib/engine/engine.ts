@@ -1,0 +1,154 @@
+import Docker from "dockerode";
+import { type ContainerSnapshot, toContainerSnapshot } from "./container_snapshot.ts";
+import { type EngineEndpoint, resolveEndpoint } from "./endpoint.ts";
+import { type EngineEvent, EngineEventDecoder } from "./engine_event.ts";
+import { toEngineError } from "./errors.ts";
+import { type StatsSample, toStatsSample } from "./stats_sample.ts";
+import { mapConcurrent } from "../concurrency.ts";
+
+/** What the engine says about itself. */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+}
+
+/** A container as the engine's list shows it, before any inspect. */
+export interface ContainerListing {
+  id: string;
+  name: string;
+  state: string;
+  labels: Record<string, string>;
+}
+
+/** Options for {@linkcode Engine.events}. */
+export interface EventOptions {
+  signal?: AbortSignal;
+  onConnected?: () => void;
+}
+
+/**
+ * The one door to the Docker engine, over its HTTP API through dockerode. Readers use the read
+ * calls; only the executor uses the calls that change containers. Every failure comes out as an
+ * error from `errors.ts`.
+ */
+export class Engine {
+  readonly #docker: Docker;
+
+  constructor(readonly endpoint: EngineEndpoint) {
+    this.#docker = new Docker(endpoint.options);
+  }
+
+  /** Connects to `DOCKER_HOST`, else `configHost`, else the platform's default address. */
+  static connect(configHost?: string): Engine {
+    return new Engine(resolveEndpoint({ configHost }));
+  }
+
+  /** Engine version; fails with {@linkcode EngineUnreachableError} when it cannot be reached. */
+  async info(): Promise<EngineInfo> {
+    const version = await this.#call(() => this.#docker.version());
+    return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os };
+  }
+
+  /** Every container, running or not. */
+  async list(): Promise<ContainerListing[]> {
+    const containers = await this.#call(() => this.#docker.listContainers({ all: true }));
+    return containers.map((container) => ({
+      id: container.Id,
+      name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
+      state: container.State,
+      labels: container.Labels ?? {},
+    }));
+  }
+
+  /** Inspects one container by id or name. */
+  async inspect(idOrName: string): Promise<ContainerSnapshot> {
+    const inspect = await this.#call(() => this.#docker.getContainer(idOrName).inspect(), idOrName);
+    return toContainerSnapshot(inspect);
+  }
+
+  /**
+   * Inspects every container, `concurrency` at a time. Containers removed between the list and
+   * the inspect are left out.
+   */
+  async snapshots(concurrency: number): Promise<ContainerSnapshot[]> {
+    const listing = await this.list();
+    const snapshots = await mapConcurrent(listing, concurrency, async (container) => {
+      try {
+        return await this.inspect(container.id);
+      } catch (error) {
+        if (error instanceof Error && error.name === "ContainerNotFoundError") return undefined;
+        throw error;
+      }
+    });
+    return snapshots.filter((snapshot) => snapshot !== undefined);
+  }
+
+  /** One stats reading, taken without waiting for the engine's next sampling tick. */
+  async stats(id: string): Promise<StatsSample> {
+    const options = { stream: false, "one-shot": true } as { stream: false };
+    const stats = await this.#call(() => this.#docker.getContainer(id).stats(options), id);
+    return toStatsSample(stats);
+  }
+
+  /** Restarts a container; the engine waits `stopTimeoutMs` before it kills. */
+  restart(id: string, stopTimeoutMs: number): Promise<void> {
+    const t = Math.ceil(stopTimeoutMs / 1_000);
+    return this.#call(() => this.#docker.getContainer(id).restart({ t }), id);
+  }
+
+  /** Stops a container; the engine waits `stopTimeoutMs` before it kills. */
+  stop(id: string, stopTimeoutMs: number): Promise<void> {
+    const t = Math.ceil(stopTimeoutMs / 1_000);
+    return this.#call(() => this.#docker.getContainer(id).stop({ t }), id);
+  }
+
+  /** Starts a stopped container. */
+  start(id: string): Promise<void> {
+    return this.#call(() => this.#docker.getContainer(id).start(), id);
+  }
+
+  /** Freezes every process of a container (cgroup freezer). */
+  pause(id: string): Promise<void> {
+    return this.#call(() => this.#docker.getContainer(id).pause(), id);
+  }
+
+  /** Thaws a paused container. */
+  unpause(id: string): Promise<void> {
+    return this.#call(() => this.#docker.getContainer(id).unpause(), id);
+  }
+
+  /**
+   * Container events from now on, until the stream drops (the iteration then ends or throws) or
+   * `signal` aborts. Callers reconnect. `onConnected` runs once the engine has accepted the
+   * subscription, before any event arrives.
+   */
+  async *events(options: EventOptions = {}): AsyncGenerator<EngineEvent> {
+    const { signal, onConnected } = options;
+    const stream = await this.#call(() =>
+      this.#docker.getEvents({ filters: { type: ["container"] } })
+    ) as NodeJS.ReadableStream & { destroy(): void };
+    onConnected?.();
+    const abort = () => stream.destroy();
+    signal?.addEventListener("abort", abort, { once: true });
+    const decoder = new EngineEventDecoder();
+    try {
+      for await (const chunk of stream) {
+        yield* decoder.push(chunk as Uint8Array);
+      }
+    } catch (error) {
+      if (!signal?.aborted) throw toEngineError(error, this.endpoint);
+    } finally {
+      signal?.removeEventListener("abort", abort);
+      stream.destroy();
+    }
+  }
+
+  async #call<T>(request: () => Promise<T>, container?: string): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw toEngineError(error, this.endpoint, container);
+    }
+  }
+}

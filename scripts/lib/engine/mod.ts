@@ -1,0 +1,11 @@
+/**
+ * The Docker engine adapter: reading containers, stats and events, and the calls that change
+ * containers, all through the engine's API.
+ * @module
+ */
+export * from "./container_snapshot.ts";
+export * from "./endpoint.ts";
+export * from "./engine.ts";
+export * from "./engine_event.ts";
+export * from "./errors.ts";
+export * from "./stats_sample.ts";

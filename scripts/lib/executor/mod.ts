@@ -1,0 +1,5 @@
+/**
+ * The executor: carries out actions and journals every one.
+ * @module
+ */
+export * from "./executor.ts";

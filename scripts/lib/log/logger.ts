@@ -1,0 +1,36 @@
+/** Severity of a log line. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Where the daemon's progress goes: readable lines, or JSON lines with `--json`. */
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options for {@linkcode createLogger}. */
+export interface LoggerOptions {
+  json?: boolean;
+  /** Print `debug` lines too. */
+  verbose?: boolean;
+  write?: (line: string) => void;
+  now?: () => number;
+}
+
+/** A logger writing one line per message to stderr (or `write`). */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const write = options.write ?? ((line: string) => console.error(line));
+  const now = options.now ?? Date.now;
+  return {
+    log(level, message, fields = {}) {
+      if (level === "debug" && !options.verbose) return;
+      const time = new Date(now()).toISOString();
+      if (options.json) {
+        write(JSON.stringify({ time, level, message, ...fields }));
+        return;
+      }
+      const extra = Object.entries(fields).map(([key, value]) =>
+        `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`
+      );
+      write([time, level.toUpperCase().padEnd(5), message, ...extra].join(" "));
+    },
+  };
+}

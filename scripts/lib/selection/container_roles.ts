@@ -1,0 +1,40 @@
+import { parseDuration } from "../config/duration.ts";
+import { matchesAnyGlob } from "./glob.ts";
+
+/** Labels that opt a container in to healing; `autoheal` is docker-autoheal's own. */
+export const HEAL_LABELS = ["breakwater.heal", "autoheal"] as const;
+/** The label that puts a container out of every action's reach. */
+export const PROTECTED_LABEL = "breakwater.protected";
+/** Labels giving the stop timeout for restarts, in seconds or as a duration. */
+export const STOP_TIMEOUT_LABELS = ["breakwater.stop-timeout", "autoheal.stop.timeout"] as const;
+
+/** The part of a container that decides what it is to breakwater. */
+export interface NamedContainer {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Whether the container asked to be healed, by label or by a name/pattern in the config. */
+export function isHealOptedIn(container: NamedContainer, patterns: readonly string[]): boolean {
+  return HEAL_LABELS.some((label) => isTrue(container.labels[label])) ||
+    matchesAnyGlob(container.name, patterns);
+}
+
+/** Whether the container must never be touched, by label or by a name/pattern in the config. */
+export function isProtected(container: NamedContainer, patterns: readonly string[]): boolean {
+  return isTrue(container.labels[PROTECTED_LABEL]) || matchesAnyGlob(container.name, patterns);
+}
+
+/** The container's stop timeout from its labels, else `fallbackMs`. */
+export function stopTimeoutFor(container: NamedContainer, fallbackMs: number): number {
+  for (const label of STOP_TIMEOUT_LABELS) {
+    const value = container.labels[label];
+    const ms = value === undefined ? undefined : parseDuration(value);
+    if (ms !== undefined) return ms;
+  }
+  return fallbackMs;
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value !== undefined && ["true", "1", "yes", "on"].includes(value.trim().toLowerCase());
+}

@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { freshContainerState } from "../heal/heal_state.ts";
+import { StateStore } from "./state_store.ts";
+
+Deno.test("updates persist and a new store reads them back", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "state.json");
+  const store = await StateStore.open(path);
+  assert.deepEqual(store.current.heal.containers, {});
+  const result = await store.update((state) => ({
+    state: { ...state, heal: { containers: { api: freshContainerState("id1") } } },
+    result: 42,
+  }));
+  assert.equal(result, 42);
+  const reopened = await StateStore.open(path);
+  assert.equal(reopened.current.heal.containers.api.id, "id1");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["state.json"]);
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("updates apply one at a time in order", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await StateStore.open(join(dir, "state.json"));
+  const names = Array.from({ length: 20 }, (_, index) => `c${index}`);
+  await Promise.all(names.map((name) =>
+    store.update((state) => ({
+      state: {
+        ...state,
+        heal: { containers: { ...state.heal.containers, [name]: freshContainerState(name) } },
+      },
+      result: undefined,
+    }))
+  ));
+  const reopened = await StateStore.open(join(dir, "state.json"));
+  assert.deepEqual(Object.keys(reopened.current.heal.containers).sort(), [...names].sort());
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an unreadable state file is moved aside, not lost, and reported", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "state.json");
+  await Deno.writeTextFile(path, "{ half a file");
+  const warnings: string[] = [];
+  const store = await StateStore.open(path, { onWarning: (message) => warnings.push(message) });
+  assert.deepEqual(store.current.heal.containers, {});
+  assert.equal(warnings.length, 1);
+  const aside = [...Deno.readDirSync(dir)].map((entry) => entry.name);
+  assert.equal(aside.length, 1);
+  assert.match(aside[0], /^state\.json\.unreadable-\d+$/);
+  assert.equal(await Deno.readTextFile(join(dir, aside[0])), "{ half a file");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a dry-run store keeps changes in memory only", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await StateStore.open(join(dir, "state.json"), { persist: false });
+  await store.update((state) => ({
+    state: { ...state, heal: { containers: { a: freshContainerState("a") } } },
+    result: undefined,
+  }));
+  assert.equal(store.current.heal.containers.a.id, "a");
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
+  await Deno.remove(dir, { recursive: true });
+});

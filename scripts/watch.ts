@@ -1,0 +1,36 @@
+/**
+ * `deno task watch`: the breakwater daemon. Heals unhealthy containers until SIGINT/SIGTERM;
+ * `--once` makes one reconcile pass and exits, for cron or Task Scheduler.
+ * @module
+ */
+import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { runHeal } from "./lib/cli/run_heal.ts";
+
+await runCommand({
+  usage: `Usage: deno task watch [--once] [--dry-run] [--json] [--config PATH]
+
+Runs breakwater: restarts opted-in unhealthy containers (event-driven, with a reconcile pass on an
+interval and crash-loop backoff), journaling every action. Stops cleanly on Ctrl-C / SIGTERM.
+
+  --once          one reconcile pass, then exit (for cron, systemd timers, Task Scheduler)
+  --dry-run       decide and journal, change nothing
+  --json          JSON lines instead of readable output
+  -v, --verbose   print debug lines too
+  -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
+
+Exit status: 0 all well, 1 an action failed (--once), 2 could not run.`,
+  options: {
+    ...COMMON_OPTIONS,
+    once: { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
+    verbose: { type: "boolean", short: "v", default: false },
+  },
+  run: (values) =>
+    runHeal({
+      configPath: values.config,
+      once: values.once,
+      dryRun: values["dry-run"],
+      json: values.json,
+      verbose: values.verbose,
+    }),
+});

@@ -1,4 +1,5 @@
 import Docker from "dockerode";
+import { Buffer } from "node:buffer";
 import tar from "tar-stream";
 
 /** The image every integration test and benchmark runs its containers from. */
@@ -26,7 +27,7 @@ export async function ensureTestImage(docker = new Docker()): Promise<void> {
   const pack = tar.pack();
   pack.entry({ name: "bin", type: "directory", mode: 0o755 });
   pack.entry({ name: "tmp", type: "directory", mode: 0o1777 });
-  pack.entry({ name: "bin/busybox", mode: 0o755, size: binary.length }, binary);
+  pack.entry({ name: "bin/busybox", mode: 0o755, size: binary.length }, Buffer.from(binary));
   for (const applet of applets) {
     pack.entry({ name: `bin/${applet}`, type: "symlink", linkname: "busybox" });
   }

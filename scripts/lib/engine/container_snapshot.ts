@@ -14,6 +14,8 @@ export interface ContainerSnapshot {
   labels: Record<string, string>;
   /** Docker's own restart count (its restart policy), not breakwater's. */
   restarts: number;
+  /** Main process id as the engine's host sees it; 0 when not running. */
+  pid: number;
   /** When the container was last started, ms since the epoch; `null` if never. */
   startedAt: number | null;
   /** End of the latest health probe, ms since the epoch; `null` without one. */
@@ -49,6 +51,7 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
     health: (health?.Status as HealthStatus | undefined) ?? "none",
     labels: inspect.Config.Labels ?? {},
     restarts: inspect.RestartCount ?? 0,
+    pid: inspect.State.Pid ?? 0,
     startedAt: toEpoch(inspect.State.StartedAt),
     lastProbeAt: lastProbe ? toEpoch(lastProbe.End) : null,
     healthcheckIntervalMs: hasHealthcheck

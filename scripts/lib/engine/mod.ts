@@ -3,6 +3,8 @@
  * containers, all through the engine's API.
  * @module
  */
+export * from "./cgroup_path.ts";
+export * from "./cgroup_stats.ts";
 export * from "./container_snapshot.ts";
 export * from "./endpoint.ts";
 export * from "./engine.ts";

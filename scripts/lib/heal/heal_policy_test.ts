@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseConfigText } from "../config/load_config.ts";
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import { testSnapshot } from "../engine/_test_snapshot.ts";
 import { backoffDelay } from "./backoff.ts";
 import {
   type HealDecision,
@@ -17,26 +18,7 @@ const config = parseConfigText(
 );
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 
-function container(overrides: Partial<ContainerSnapshot> = {}): ContainerSnapshot {
-  return {
-    id: "id-api",
-    name: "api",
-    image: "busybox",
-    state: "running",
-    health: "unhealthy",
-    labels: { "breakwater.heal": "true" },
-    restarts: 0,
-    startedAt: T0 - 60_000,
-    lastProbeAt: T0 - 1_000,
-    healthcheckIntervalMs: 30_000,
-    nanoCpus: 0,
-    cpuQuota: 0,
-    cpuPeriod: 0,
-    memoryLimitBytes: 0,
-    memorySwapBytes: 0,
-    ...overrides,
-  };
-}
+const container = testSnapshot;
 
 function plan(snapshots: ContainerSnapshot[], state: HealState = emptyHealState(), now = T0) {
   return planHeal({ snapshots, state, config, now });

@@ -1,26 +1,19 @@
 import assert from "node:assert/strict";
-import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import { testSnapshot } from "../engine/_test_snapshot.ts";
 import { formatHealthTable } from "./format_health.ts";
 import { toHealthRow } from "./health_row.ts";
 
 const now = Date.parse("2026-01-01T01:00:00Z");
-const snapshot: ContainerSnapshot = {
-  id: "abc",
+const snapshot = testSnapshot({
   name: "ollama",
-  image: "ollama/ollama",
-  state: "running",
   health: "healthy",
-  labels: { "breakwater.heal": "true" },
   restarts: 2,
   startedAt: now - 3_600_000,
-  lastProbeAt: now,
-  healthcheckIntervalMs: 30_000,
-  nanoCpus: 0,
   cpuQuota: 150_000,
   cpuPeriod: 100_000,
   memoryLimitBytes: 2 * 1024 ** 3,
   memorySwapBytes: 2 * 1024 ** 3,
-};
+});
 const sample = (cpu: number, system: number) => ({
   cpuTotalNs: cpu,
   systemCpuNs: system,

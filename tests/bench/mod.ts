@@ -1,0 +1,38 @@
+/**
+ * `deno task bench [heal] [health]`: measures breakwater on the local Docker engine and prints
+ * the figures. With no names, runs every benchmark.
+ * @module
+ */
+import { benchHealLatency } from "./heal_latency.ts";
+import { benchHealthWallTime } from "./health_wall_time.ts";
+import { describeSamples } from "./stats.ts";
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  async heal() {
+    console.log(
+      "heal latency (engine health_status: unhealthy event → restart request), 20 containers:",
+    );
+    const latencies = await benchHealLatency(20, 2);
+    console.log(`  all: ${describeSamples(latencies)}   target: p99 ≤ 200 ms`);
+  },
+  async health() {
+    for (const count of [10, 100]) {
+      console.log(`deno task health --json, whole process, ${count} containers:`);
+      const times = await benchHealthWallTime(count);
+      console.log(`  ${describeSamples(times)}   target (100 containers): under 1000 ms`);
+    }
+  },
+};
+
+const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHMARKS);
+const unknown = chosen.filter((name) => !(name in BENCHMARKS));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark ${unknown.join(", ")}; choose from ${Object.keys(BENCHMARKS).join(", ")}`,
+  );
+  Deno.exit(2);
+}
+console.log(
+  `breakwater benchmarks — ${navigator.hardwareConcurrency} CPUs, Deno ${Deno.version.deno}`,
+);
+for (const name of chosen) await BENCHMARKS[name]();

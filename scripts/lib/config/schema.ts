@@ -51,6 +51,56 @@ const dockerSchema = z.strictObject({
   concurrency: z.int().min(1).max(64).default(8),
 });
 
+const percent = z.number().min(0).max(100);
+
+/** A high watermark that trips pressure and a low one that clears it, in percent. */
+const watermarksSchema = (high: number, low: number) =>
+  z.strictObject({ high: percent.default(high), low: percent.default(low) })
+    .refine((marks) => marks.low <= marks.high, {
+      message: "low must not be above high; the gap between them is what stops flapping",
+    })
+    .prefault({});
+
+/** The relief ladder's rungs, climbed one per trip in the configured order. */
+export const LADDER_RUNGS = ["unload-ollama-models", "pause-noisy", "stop-top-vram"] as const;
+/** One rung of the relief ladder. */
+export type LadderRung = (typeof LADDER_RUNGS)[number];
+
+const ollamaSchema = z.strictObject({
+  /** Where Ollama answers; unloading models is skipped when it does not. */
+  url: z.url().default("http://127.0.0.1:11434"),
+  /** Models never unloaded by the ladder. */
+  keepModels: z.array(z.string().min(1)).default([]),
+  timeout: duration.default(2_000),
+});
+
+const gpuSchema = z.strictObject({
+  /** Run the GPU watchdog inside `deno task watch`. */
+  enabled: z.boolean().default(true),
+  source: z.enum(["auto", "nvml", "nvidia-smi", "dcgm", "none"]).default("auto"),
+  /** The nvidia-smi command (a path, or a name on PATH). */
+  nvidiaSmi: z.string().min(1).default("nvidia-smi"),
+  dcgmUrl: z.url().default("http://127.0.0.1:9400/metrics"),
+  /** Default: 2 s with NVML, 5 s with nvidia-smi or dcgm-exporter. */
+  pollInterval: duration.optional(),
+  /** The GPU owner, never touched, besides the `breakwater.gpu-owner=true` label. */
+  owner: namePatterns.default([]),
+  /** Paused under pressure, besides the `breakwater.gpu-noisy=true` label. */
+  noisy: namePatterns.default([]),
+  vram: watermarksSchema(95, 85),
+  utilization: watermarksSchema(95, 85),
+  /** Consecutive readings over a high watermark that trip the watchdog. */
+  streak: z.int().min(1).default(3),
+  /** Consecutive readings under both low watermarks that clear it. */
+  clearStreak: z.int().min(1).default(3),
+  /** Least time between two rungs. */
+  cooldown: duration.default(30_000),
+  ladder: z.array(z.enum(LADDER_RUNGS)).default([...LADDER_RUNGS]),
+  /** Start again what the ladder stopped once pressure clears. */
+  restartStopped: z.boolean().default(false),
+  ollama: ollamaSchema.prefault({}),
+});
+
 /** The whole of `breakwater.yaml`. Every key is optional. */
 export const configSchema = z.strictObject({
   stateDir: z.string().min(1).optional(),
@@ -59,9 +109,12 @@ export const configSchema = z.strictObject({
   protected: namePatterns.default([]),
   docker: dockerSchema.prefault({}),
   heal: healSchema.prefault({}),
+  gpu: gpuSchema.prefault({}),
 });
 
 /** Validated configuration, durations in milliseconds, with `stateDir` resolved. */
 export type Config = z.output<typeof configSchema> & { stateDir: string };
 /** The heal section of {@linkcode Config}. */
 export type HealConfig = Config["heal"];
+/** The gpu section of {@linkcode Config}. */
+export type GpuConfig = Config["gpu"];

@@ -5,6 +5,10 @@ import { matchesAnyGlob } from "./glob.ts";
 export const HEAL_LABELS = ["breakwater.heal", "autoheal"] as const;
 /** The label that puts a container out of every action's reach. */
 export const PROTECTED_LABEL = "breakwater.protected";
+/** The label that marks the one container that owns the GPU. */
+export const GPU_OWNER_LABEL = "breakwater.gpu-owner";
+/** The label that marks a container to pause under GPU pressure. */
+export const GPU_NOISY_LABEL = "breakwater.gpu-noisy";
 /** Labels giving the stop timeout for restarts, in seconds or as a duration. */
 export const STOP_TIMEOUT_LABELS = ["breakwater.stop-timeout", "autoheal.stop.timeout"] as const;
 
@@ -23,6 +27,16 @@ export function isHealOptedIn(container: NamedContainer, patterns: readonly stri
 /** Whether the container must never be touched, by label or by a name/pattern in the config. */
 export function isProtected(container: NamedContainer, patterns: readonly string[]): boolean {
   return isTrue(container.labels[PROTECTED_LABEL]) || matchesAnyGlob(container.name, patterns);
+}
+
+/** Whether the container owns the GPU, by label or by a name/pattern in the config. */
+export function isGpuOwner(container: NamedContainer, patterns: readonly string[]): boolean {
+  return isTrue(container.labels[GPU_OWNER_LABEL]) || matchesAnyGlob(container.name, patterns);
+}
+
+/** Whether the container is to be paused under GPU pressure, by label or by config. */
+export function isGpuNoisy(container: NamedContainer, patterns: readonly string[]): boolean {
+  return isTrue(container.labels[GPU_NOISY_LABEL]) || matchesAnyGlob(container.name, patterns);
 }
 
 /** The container's stop timeout from its labels, else `fallbackMs`. */

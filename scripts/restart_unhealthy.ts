@@ -4,7 +4,7 @@
  * @module
  */
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
-import { runHeal } from "./lib/cli/run_heal.ts";
+import { runDaemon } from "./lib/cli/run_daemon.ts";
 
 await runCommand({
   usage: `Usage: deno task restart-unhealthy [--loop] [--dry-run] [--json] [--config PATH]
@@ -26,11 +26,13 @@ Exit status: 0 all well, 1 an action failed, 2 could not run.`,
     verbose: { type: "boolean", short: "v", default: false },
   },
   run: (values) =>
-    runHeal({
+    runDaemon({
       configPath: values.config,
       once: !values.loop,
       dryRun: values["dry-run"],
       json: values.json,
       verbose: values.verbose,
+      heal: true,
+      gpu: false,
     }),
 });

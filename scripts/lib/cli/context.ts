@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load_config.ts";
 import type { Config } from "../config/schema.ts";
 import { Engine } from "../engine/engine.ts";
 import { Executor } from "../executor/executor.ts";
+import { OllamaClient } from "../gpu/ollama_client.ts";
 import { Journal } from "../journal/journal.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
@@ -21,6 +22,8 @@ export interface Context {
   journal: Journal;
   store: StateStore;
   executor: Executor;
+  /** `null` when the GPU ladder has no Ollama rung. */
+  ollama: OllamaClient | null;
 }
 
 /** Options for {@linkcode openContext}. */
@@ -42,8 +45,25 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
     persist: !dryRun,
     onWarning: (message) => options.log.log("warn", message),
   });
-  const executor = new Executor({ engine, journal, dryRun, onEntry: options.onEntry });
-  return { config: { ...config, dryRun }, configPath: path, engine, journal, store, executor };
+  const ollama = config.gpu.ladder.includes("unload-ollama-models")
+    ? new OllamaClient(config.gpu.ollama.url, config.gpu.ollama.timeout)
+    : null;
+  const executor = new Executor({
+    engine,
+    journal,
+    dryRun,
+    ollama: ollama ?? undefined,
+    onEntry: options.onEntry,
+  });
+  return {
+    config: { ...config, dryRun },
+    configPath: path,
+    engine,
+    journal,
+    store,
+    executor,
+    ollama,
+  };
 }
 
 /** Journal entries are the only output of a pass worth a line each. */

@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import type { OllamaClient } from "../gpu/ollama_client.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { JournalEntry, JournalResult } from "../journal/journal_entry.ts";
 
@@ -17,6 +18,14 @@ export interface ContainerAction {
   stopTimeoutMs?: number;
 }
 
+/** Unloading a model from Ollama's memory. */
+export interface ModelUnload {
+  model: string;
+  reason: string;
+  actor: string;
+  details?: Record<string, unknown>;
+}
+
 /** A decision that changes nothing but belongs in the journal (a skip, a give-up). */
 export interface JournalNote {
   action: string;
@@ -31,6 +40,8 @@ export interface JournalNote {
 export interface ExecutorOptions {
   engine: Engine;
   journal: Journal;
+  /** Needed to unload models; without it an unload is journaled as failed. */
+  ollama?: OllamaClient;
   /** Decide and journal, change nothing. */
   dryRun: boolean;
   /** Called with every entry once it is journaled (metrics, notifications, output). */
@@ -55,31 +66,28 @@ export class Executor {
   }
 
   /** Carries out an action and journals it; the entry tells how it went. */
-  async execute(action: ContainerAction): Promise<JournalEntry> {
-    const now = this.#options.now ?? Date.now;
-    const requestedAt = now();
-    let result: JournalResult = "dry-run";
-    let error: string | undefined;
-    if (!this.#options.dryRun) {
-      try {
-        await this.#perform(action);
-        result = "ok";
-      } catch (cause) {
-        result = "failed";
-        error = cause instanceof Error ? cause.message : String(cause);
-      }
-    }
-    return await this.#write({
-      time: new Date(now()).toISOString(),
-      action: action.kind,
-      container: action.container,
-      reason: action.reason,
-      details: { ...action.details, requestedAt: new Date(requestedAt).toISOString() },
-      actor: action.actor,
-      result,
-      ...(error === undefined ? {} : { error }),
-      durationMs: Math.round(now() - requestedAt),
-    });
+  execute(action: ContainerAction): Promise<JournalEntry> {
+    return this.#act(
+      { ...action, action: action.kind },
+      () => this.#perform(action),
+    );
+  }
+
+  /** Asks Ollama to unload a model, and journals it. */
+  unloadModel(unload: ModelUnload): Promise<JournalEntry> {
+    return this.#act(
+      {
+        action: "unload-model",
+        container: null,
+        reason: unload.reason,
+        actor: unload.actor,
+        details: { model: unload.model, ...unload.details },
+      },
+      () => {
+        if (!this.#options.ollama) throw new Error("no Ollama client configured");
+        return this.#options.ollama.unload(unload.model);
+      },
+    );
   }
 
   /** Journals a decision that needs no engine call. */
@@ -93,6 +101,38 @@ export class Executor {
       details: note.details ?? {},
       actor: note.actor,
       result: note.result,
+    });
+  }
+
+  async #act(
+    what: Pick<JournalEntry, "action" | "container" | "reason" | "actor"> & {
+      details?: Record<string, unknown>;
+    },
+    perform: () => Promise<void>,
+  ): Promise<JournalEntry> {
+    const now = this.#options.now ?? Date.now;
+    const requestedAt = now();
+    let result: JournalResult = "dry-run";
+    let error: string | undefined;
+    if (!this.#options.dryRun) {
+      try {
+        await perform();
+        result = "ok";
+      } catch (cause) {
+        result = "failed";
+        error = cause instanceof Error ? cause.message : String(cause);
+      }
+    }
+    return await this.#write({
+      time: new Date(now()).toISOString(),
+      action: what.action,
+      container: what.container,
+      reason: what.reason,
+      details: { ...what.details, requestedAt: new Date(requestedAt).toISOString() },
+      actor: what.actor,
+      result,
+      ...(error === undefined ? {} : { error }),
+      durationMs: Math.round(now() - requestedAt),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import type { ContainerListing } from "../engine/engine.ts";
 import type { GpuReading } from "./gpu_reading.ts";
 
 /** VRAM per container, from the GPU's process list and each process's cgroup. */
@@ -18,7 +18,7 @@ export interface VramAttribution {
 export function attributeVram(
   gpus: readonly GpuReading[],
   containerOfPid: ReadonlyMap<number, string | undefined>,
-  containers: readonly ContainerSnapshot[],
+  containers: readonly ContainerListing[],
 ): VramAttribution {
   const processes = gpus.flatMap((gpu) => gpu.processes ?? []);
   const available = gpus.length > 0 && gpus.every((gpu) => gpu.processes !== null) &&

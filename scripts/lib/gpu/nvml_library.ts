@@ -84,7 +84,7 @@ export function openNvml(paths: string[] = nvmlLibraryPaths()): NvmlLibrary {
     try {
       library = Deno.dlopen(path, SYMBOLS);
     } catch (error) {
-      failures.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
+      failures.push(`${path} (${(error as Error).message.split("\n")[0].split(": ").at(-1)})`);
       continue;
     }
     const describe = (code: number) => {

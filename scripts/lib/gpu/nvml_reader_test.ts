@@ -85,9 +85,10 @@ Deno.test("library not found: every path tried is named, with what to do", () =>
     () => openNvml(["/nonexistent/libnvidia-ml.so.1", "/also/missing.so"]),
     (error: Error) =>
       error instanceof NvmlUnavailableError &&
-      /NVML not found: tried \/nonexistent\/libnvidia-ml\.so\.1: .*; \/also\/missing\.so: /.test(
-        error.message,
-      ) &&
+      /NVML not found: tried \/nonexistent\/libnvidia-ml\.so\.1 \(.+\); \/also\/missing\.so \(.+\)\./
+        .test(
+          error.message,
+        ) &&
       /--source nvidia-smi/.test(error.message),
   );
   assert.deepEqual(nvmlLibraryPaths("linux").slice(0, 2), [

@@ -1,5 +1,5 @@
 import type { GpuConfig, LadderRung } from "../config/schema.ts";
-import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import type { ContainerListing } from "../engine/engine.ts";
 import { isGpuNoisy, isGpuOwner, isProtected } from "../selection/container_roles.ts";
 import type { VramAttribution } from "./attribution.ts";
 import { type GpuSample, memoryUsedPercent } from "./gpu_reading.ts";
@@ -34,7 +34,8 @@ export interface GpuNote {
 /** Everything the pressure policy decides from. */
 export interface PressureInput {
   sample: GpuSample;
-  containers: readonly ContainerSnapshot[];
+  /** Every container, from the engine's list (state and labels are all the policy needs). */
+  containers: readonly ContainerListing[];
   /** `null` when there was nothing to attribute (no reading). */
   attribution: VramAttribution | null;
   /** `null` when Ollama is not configured or did not answer. */
@@ -200,7 +201,7 @@ function rungActions(
     container.state === "running" && !isGpuOwner(container, gpu.owner) &&
     !isProtected(container, config.protected)
   );
-  const target = (container: ContainerSnapshot) => ({ name: container.name, id: container.id });
+  const target = (container: ContainerListing) => ({ name: container.name, id: container.id });
   switch (rung) {
     case "unload-ollama-models":
       if (!pressure.includes("vram")) return [];

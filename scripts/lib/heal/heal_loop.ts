@@ -1,3 +1,4 @@
+import { abortableSleep } from "../abortable_sleep.ts";
 import type { Config } from "../config/schema.ts";
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -107,7 +108,7 @@ export class HealLoop {
         this.#markEngine(false, error);
       }
       if (signal.aborted) break;
-      await sleep(retryMs, signal);
+      await abortableSleep(retryMs, signal);
       retryMs = Math.min(retryMs * 2, EVENT_RETRY_MAX_MS);
     }
   }
@@ -245,16 +246,4 @@ export class HealLoop {
     }
     this.#engineDown = !up;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

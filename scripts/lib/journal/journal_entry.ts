@@ -1,5 +1,8 @@
-/** How an action ended. `skipped`: decided against; `dry-run`: decided, not carried out. */
-export type JournalResult = "ok" | "failed" | "skipped" | "dry-run";
+/**
+ * How an action ended. `skipped`: decided against; `dry-run`: decided, not carried out; `noted`:
+ * an observation, not an action (a trip, an unknown reading).
+ */
+export type JournalResult = "ok" | "failed" | "skipped" | "dry-run" | "noted";
 
 /** One line of the journal. */
 export interface JournalEntry {

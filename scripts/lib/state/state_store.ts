@@ -1,3 +1,4 @@
+import { type GpuWatchState, initialGpuWatchState } from "../gpu/watch_state.ts";
 import { emptyHealState, type HealState } from "../heal/heal_state.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
 
@@ -5,6 +6,7 @@ import { writeFileAtomic } from "./atomic_write.ts";
 export interface PersistedState {
   version: 1;
   heal: HealState;
+  gpu: GpuWatchState;
 }
 
 /** Options for {@linkcode StateStore.open}. */
@@ -75,7 +77,7 @@ async function readState(
     if (parsed?.version !== 1 || typeof parsed.heal?.containers !== "object") {
       throw new Error("not a breakwater state file of version 1");
     }
-    return parsed as PersistedState;
+    return { ...emptyState(), ...parsed, gpu: { ...initialGpuWatchState(), ...parsed.gpu } };
   } catch (error) {
     const aside = `${path}.unreadable-${Date.now()}`;
     await Deno.rename(path, aside);
@@ -88,5 +90,5 @@ async function readState(
 }
 
 function emptyState(): PersistedState {
-  return { version: 1, heal: emptyHealState() };
+  return { version: 1, heal: emptyHealState(), gpu: initialGpuWatchState() };
 }

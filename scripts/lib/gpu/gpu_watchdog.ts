@@ -1,0 +1,133 @@
+import { abortableSleep } from "../abortable_sleep.ts";
+import type { Config } from "../config/schema.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { Executor } from "../executor/executor.ts";
+import type { JournalEntry } from "../journal/journal_entry.ts";
+import type { Logger } from "../log/logger.ts";
+import type { StateStore } from "../state/state_store.ts";
+import type { GpuReader } from "./gpu_reading.ts";
+import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
+import type { OllamaClient } from "./ollama_client.ts";
+import {
+  type GpuAction,
+  type GpuNote,
+  planPressure,
+  type PressurePlan,
+} from "./pressure_policy.ts";
+
+/** Options for {@linkcode GpuWatchdog}. */
+export interface GpuWatchdogOptions {
+  reader: GpuReader;
+  engine: Engine;
+  executor: Executor;
+  store: StateStore;
+  config: Config;
+  log: Logger;
+  /** `null` when the ladder has no Ollama rung. */
+  ollama: OllamaClient | null;
+  now?: () => number;
+}
+
+/** What one tick saw, decided and did. */
+export interface GpuTickResult {
+  observation: GpuObservation;
+  plan: PressurePlan;
+  entries: JournalEntry[];
+}
+
+/**
+ * The GPU watchdog loop: reads the GPU (and the containers, their VRAM and Ollama's models), asks
+ * {@linkcode planPressure} what to do, records the new state, then has the executor act.
+ */
+export class GpuWatchdog {
+  readonly #options: GpuWatchdogOptions;
+  readonly #now: () => number;
+
+  constructor(options: GpuWatchdogOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Poll interval: the configured one, else 2 s with NVML and 5 s with the others. */
+  get pollInterval(): number {
+    return this.#options.config.gpu.pollInterval ??
+      (this.#options.reader.source === "nvml" ? 2_000 : 5_000);
+  }
+
+  /** One reading, decision and round of actions. Throws only when the engine cannot be read. */
+  async tick(): Promise<GpuTickResult> {
+    const { store, config } = this.#options;
+    const { reader, engine, ollama } = this.#options;
+    const observation = await observeGpu({ reader, engine, ollama, now: this.#now });
+    const now = this.#now();
+    const plan = await store.update((state) => {
+      const plan = planPressure({ ...observation, state: state.gpu, config, now });
+      return { state: { ...state, gpu: plan.state }, result: plan };
+    });
+    const details = {
+      readings: plan.summary,
+      pressure: plan.pressure,
+      highStreak: plan.state.highStreak,
+      lowStreak: plan.state.lowStreak,
+      source: observation.sample.source,
+    };
+    const entries = [
+      ...await Promise.all(plan.notes.map((note) => this.#note(note, details))),
+      ...await Promise.all(plan.actions.map((action) => this.#carryOut(action, details))),
+    ];
+    return { observation, plan, entries };
+  }
+
+  /** Ticks every poll interval until `signal` aborts; engine outages are logged, not fatal. */
+  async run(signal: AbortSignal): Promise<void> {
+    let engineDown = false;
+    while (!signal.aborted) {
+      const started = this.#now();
+      try {
+        await this.tick();
+        if (engineDown) {
+          this.#options.log.log("info", "GPU watchdog: Docker engine reachable again");
+        }
+        engineDown = false;
+      } catch (error) {
+        if (!engineDown) {
+          this.#options.log.log("error", `GPU watchdog: ${(error as Error).message}`);
+        }
+        engineDown = true;
+      }
+      await abortableSleep(Math.max(0, this.pollInterval - (this.#now() - started)), signal);
+    }
+  }
+
+  #note(note: GpuNote, details: Record<string, unknown>): Promise<JournalEntry> {
+    return this.#options.executor.note({
+      action: `gpu-${note.kind}`,
+      container: null,
+      reason: note.reason,
+      actor: "policy",
+      result: "noted",
+      details,
+    });
+  }
+
+  #carryOut(action: GpuAction, details: Record<string, unknown>): Promise<JournalEntry> {
+    const { executor, config } = this.#options;
+    const rung = "rung" in action ? { rung: action.rung } : {};
+    if (action.kind === "unload-model") {
+      return executor.unloadModel({
+        model: action.model,
+        reason: action.reason,
+        actor: "policy",
+        details: { ...details, ...rung, sizeVramBytes: action.sizeVramBytes },
+      });
+    }
+    return executor.execute({
+      kind: action.kind,
+      container: action.container,
+      reason: action.reason,
+      actor: "policy",
+      stopTimeoutMs: config.heal.stopTimeout,
+      details: { ...details, ...rung },
+    });
+  }
+}

@@ -113,6 +113,12 @@ export class Daemon {
     }, { timeoutMs });
   }
 
+  /** Kills it with SIGKILL, as a crash or an OOM kill would, and waits for it to end. */
+  async kill(): Promise<void> {
+    if (!this.#exited) this.#child.kill("SIGKILL");
+    await this.#done;
+  }
+
   /** Sends SIGTERM and waits for a clean exit. */
   async stop(): Promise<Deno.CommandStatus> {
     if (!this.#exited) this.#child.kill("SIGTERM");

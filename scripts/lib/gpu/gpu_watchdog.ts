@@ -1,9 +1,10 @@
 import { abortableSleep } from "../abortable_sleep.ts";
 import type { Config } from "../config/schema.ts";
-import type { Engine } from "../engine/engine.ts";
+import type { ContainerListing, Engine } from "../engine/engine.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
+import { stopTimeoutFor } from "../selection/container_roles.ts";
 import type { StateStore } from "../state/state_store.ts";
 import type { GpuReader } from "./gpu_reading.ts";
 import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
@@ -71,9 +72,12 @@ export class GpuWatchdog {
       lowStreak: plan.state.lowStreak,
       source: observation.sample.source,
     };
+    const labelsOf = new Map(observation.containers.map((container) => [container.id, container]));
     const entries = [
       ...await Promise.all(plan.notes.map((note) => this.#note(note, details))),
-      ...await Promise.all(plan.actions.map((action) => this.#carryOut(action, details))),
+      ...await Promise.all(
+        plan.actions.map((action) => this.#carryOut(action, details, labelsOf)),
+      ),
     ];
     return { observation, plan, entries };
   }
@@ -110,7 +114,11 @@ export class GpuWatchdog {
     });
   }
 
-  #carryOut(action: GpuAction, details: Record<string, unknown>): Promise<JournalEntry> {
+  #carryOut(
+    action: GpuAction,
+    details: Record<string, unknown>,
+    containers: Map<string, ContainerListing>,
+  ): Promise<JournalEntry> {
     const { executor, config } = this.#options;
     const rung = "rung" in action ? { rung: action.rung } : {};
     if (action.kind === "unload-model") {
@@ -126,7 +134,10 @@ export class GpuWatchdog {
       container: action.container,
       reason: action.reason,
       actor: "policy",
-      stopTimeoutMs: config.heal.stopTimeout,
+      stopTimeoutMs: stopTimeoutFor(
+        containers.get(action.container.id) ?? { name: action.container.name, labels: {} },
+        config.heal.stopTimeout,
+      ),
       details: { ...details, ...rung },
     });
   }

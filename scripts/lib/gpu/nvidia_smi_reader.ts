@@ -7,6 +7,14 @@ import {
   withProcesses,
 } from "./nvidia_smi_csv.ts";
 
+/** The nvidia-smi command does not exist here. */
+export class NvidiaSmiNotFoundError extends Error {
+  constructor(readonly command: string) {
+    super(`${command} not found on PATH; install the NVIDIA driver's utilities`);
+    this.name = "NvidiaSmiNotFoundError";
+  }
+}
+
 /** Options for {@linkcode NvidiaSmiReader}. */
 export interface NvidiaSmiOptions {
   /** The command to run (default `nvidia-smi` from PATH). */
@@ -61,7 +69,7 @@ export class NvidiaSmiReader implements GpuReader {
       }).output();
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        throw new Error(`${this.command} not found on PATH; install the NVIDIA driver's utilities`);
+        throw new NvidiaSmiNotFoundError(this.command);
       }
       throw new Error(`${this.command} did not answer: ${(error as Error).message}`);
     }

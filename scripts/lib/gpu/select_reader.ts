@@ -1,6 +1,6 @@
 import { DcgmReader } from "./dcgm_reader.ts";
 import type { GpuReader } from "./gpu_reading.ts";
-import { NvidiaSmiReader } from "./nvidia_smi_reader.ts";
+import { NvidiaSmiNotFoundError, NvidiaSmiReader } from "./nvidia_smi_reader.ts";
 import { NvmlReader } from "./nvml_reader.ts";
 import { isWsl } from "./platform.ts";
 
@@ -42,10 +42,13 @@ export async function selectGpuReader(settings: ReaderSettings): Promise<ReaderC
       perProcess,
     };
   };
+  /** Rules nvidia-smi out only when it is missing: a failing first reading is an unknown reading. */
   const smi = async (): Promise<ReaderChoice> => {
     const reader = new NvidiaSmiReader({ command: settings.nvidiaSmi, perProcess });
-    await reader.read();
-    return { reader, reason: `${settings.nvidiaSmi}${wslNote}`, perProcess };
+    const firstFailure = await reader.read().then(() => undefined, (error: Error) => error);
+    if (firstFailure instanceof NvidiaSmiNotFoundError) throw firstFailure;
+    const note = firstFailure ? ` (its first reading failed: ${firstFailure.message})` : "";
+    return { reader, reason: `${settings.nvidiaSmi}${note}${wslNote}`, perProcess };
   };
   switch (settings.source) {
     case "nvml":

@@ -1,0 +1,295 @@
+import assert from "node:assert/strict";
+import type Docker from "dockerode";
+import { TestContainers } from "../support/containers.ts";
+import { createWorkspace, Daemon, runScript, type Workspace } from "../support/daemon.ts";
+import { FakeGpu } from "../support/fake_gpu.ts";
+import { waitFor } from "../support/wait.ts";
+
+const integration = { sanitizeResources: false, sanitizeOps: false };
+const NOISY = { "breakwater.gpu-noisy": "true" };
+/** Nothing listens on the discard port: the Ollama rung finds no models. */
+const GPU_CONFIG = `heal:
+  enabled: false
+gpu:
+  pollInterval: 250ms
+  cooldown: 0s
+  ollama:
+    url: http://127.0.0.1:9
+`;
+
+const stateOf = async (container: Docker.Container) => (await container.inspect()).State.Status;
+const gpuEntries = async (workspace: Workspace, names: string[]) =>
+  (await workspace.entries()).filter((entry) =>
+    entry.action.startsWith("gpu-") || names.includes(entry.container?.name ?? "")
+  );
+
+/** The containers every scenario starts with. */
+async function stack(containers: TestContainers) {
+  const noisy = await containers.create("noisy", { labels: NOISY, health: "none" });
+  const owner = await containers.create("owner", {
+    labels: { ...NOISY, "breakwater.gpu-owner": "true" },
+    health: "none",
+  });
+  const byHand = await containers.create("by-hand", { labels: NOISY, health: "none" });
+  const bystander = await containers.create("bystander", { health: "none" });
+  await byHand.pause();
+  return { noisy, owner, byHand, bystander };
+}
+
+Deno.test({
+  name:
+    "watch: noisy containers are paused after the streak and resumed after recovery; nothing else",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const workspace = await createWorkspace(GPU_CONFIG);
+    const gpu = await FakeGpu.create();
+    let daemon: Daemon | undefined;
+    try {
+      const { noisy, owner, byHand, bystander } = await stack(containers);
+      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      assert.match(
+        daemon.output,
+        /GPU watchdog reading from nvidia-smi \(NVML unavailable: NVML not found/,
+      );
+      const idleReadings = await gpu.readings();
+      await waitFor("a few idle readings", async () => (await gpu.readings()) >= idleReadings + 4);
+      assert.deepEqual(await gpuEntries(workspace, [containers.name("noisy")]), []);
+
+      await gpu.set("load");
+      await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
+      const pausedAt = await gpuEntries(workspace, [containers.name("noisy")]);
+      assert.deepEqual(pausedAt.map((entry) => [entry.action, entry.result]), [
+        ["gpu-trip", "noted"],
+        ["pause", "ok"],
+      ]);
+      const pause = pausedAt[1];
+      assert.equal(pause.details.rung, "pause-noisy");
+      assert.deepEqual(pause.details.pressure, ["vram", "utilization"]);
+      const readings = pause.details.readings as {
+        vramPercent: number;
+        utilizationPercent: number;
+      };
+      assert.equal(readings.vramPercent.toFixed(2), ((139_235 / 143_771) * 100).toFixed(2));
+      assert.equal(readings.utilizationPercent, 100);
+      assert.ok((pause.details.highStreak as number) >= 3);
+
+      await gpu.set("idle");
+      await waitFor(
+        "the noisy container resumed",
+        async () => (await stateOf(noisy)) === "running",
+      );
+      const all = await gpuEntries(workspace, [containers.name("noisy")]);
+      assert.deepEqual(
+        all.map((entry) => entry.action).filter((action) => action !== "gpu-ladder-exhausted"),
+        [
+          "gpu-trip",
+          "pause",
+          "gpu-clear",
+          "unpause",
+        ],
+      );
+      assert.equal(await stateOf(owner), "running", "the GPU owner is never touched");
+      assert.equal(await stateOf(bystander), "running");
+      assert.equal(await stateOf(byHand), "paused", "a container paused by hand stays paused");
+      const touched = (await workspace.entries()).map((entry) => entry.container?.name);
+      for (const name of ["owner", "by-hand", "bystander"]) {
+        assert.ok(!touched.includes(containers.name(name)), `${name} appears in the journal`);
+      }
+      assert.equal((await daemon.stop()).code, 0);
+    } finally {
+      await daemon?.stop();
+      await containers.removeAll();
+      await workspace.remove();
+      await gpu.remove();
+    }
+  },
+});
+
+Deno.test({
+  name: "a daemon killed mid-pressure resumes what it paused once readings recover",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const workspace = await createWorkspace(GPU_CONFIG);
+    const gpu = await FakeGpu.create();
+    let daemon: Daemon | undefined;
+    try {
+      const { noisy, byHand } = await stack(containers);
+      await gpu.set("load");
+      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
+      await daemon.kill();
+      const state = await workspace.state() as {
+        gpu: { paused: { name: string }[]; tripped: boolean };
+      };
+      assert.deepEqual(state.gpu.paused.map((held) => held.name), [containers.name("noisy")]);
+      assert.equal(state.gpu.tripped, true);
+
+      await gpu.set("idle");
+      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      await waitFor(
+        "the noisy container resumed",
+        async () => (await stateOf(noisy)) === "running",
+      );
+      assert.equal(await stateOf(byHand), "paused");
+      await waitFor(
+        "the state to forget it",
+        async () =>
+          ((await workspace.state()) as { gpu: { paused: unknown[] } }).gpu.paused.length === 0,
+      );
+    } finally {
+      await daemon?.stop();
+      await containers.removeAll();
+      await workspace.remove();
+      await gpu.remove();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a GPU reader failing mid-run causes no action, is journaled once, and pressure is seen after",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const workspace = await createWorkspace(GPU_CONFIG);
+    const gpu = await FakeGpu.create();
+    let daemon: Daemon | undefined;
+    try {
+      const { noisy } = await stack(containers);
+      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      const started = await gpu.readings();
+      await gpu.set("load");
+      await waitFor("a reading under load", async () => (await gpu.readings()) > started);
+      await gpu.set("fail");
+      const before = await gpu.readings();
+      await waitFor("several failed readings", async () => (await gpu.readings()) >= before + 6);
+      assert.equal(await stateOf(noisy), "running");
+      const unknown = (await workspace.entries()).filter((entry) =>
+        entry.action === "gpu-unknown-reading"
+      );
+      assert.equal(unknown.length, 1);
+      assert.match(
+        unknown[0].reason,
+        /nvidia-smi exited with 15: Unable to determine the device handle/,
+      );
+
+      await gpu.set("load");
+      await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
+      const state = await workspace.state() as { gpu: { unknownReadings: number } };
+      assert.ok(state.gpu.unknownReadings >= 6);
+    } finally {
+      await daemon?.stop();
+      await containers.removeAll();
+      await workspace.remove();
+      await gpu.remove();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "gpu-watchdog --once: the streak carries over runs; the Ollama rung unloads the right models only",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const requests: { method: string; path: string; body: unknown }[] = [];
+    const ollama = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      async (request) => {
+        const path = new URL(request.url).pathname;
+        const body = request.method === "POST" ? await request.json() : null;
+        requests.push({ method: request.method, path, body });
+        if (path === "/api/ps") {
+          return Response.json({
+            models: [
+              {
+                name: "llama3.1:8b",
+                model: "llama3.1:8b",
+                size: 6.2e9,
+                size_vram: 6.2e9,
+                expires_at: "2026-11-27T04:00:00Z",
+              },
+              {
+                name: "nomic-embed-text",
+                model: "nomic-embed-text",
+                size: 3e8,
+                size_vram: 3e8,
+                expires_at: "2026-11-27T04:00:00Z",
+              },
+              {
+                name: "qwen2.5:0.5b-cpu",
+                model: "qwen2.5:0.5b-cpu",
+                size: 4e8,
+                size_vram: 0,
+                expires_at: "2026-11-27T04:00:00Z",
+              },
+            ],
+          });
+        }
+        if (path === "/api/generate") {
+          return Response.json({ model: (body as { model: string }).model, done: true });
+        }
+        return new Response("not found", { status: 404 });
+      },
+    );
+    const workspace = await createWorkspace(`gpu:
+  ollama:
+    url: http://127.0.0.1:${ollama.addr.port}
+    keepModels: [nomic-embed-text]
+`);
+    const gpu = await FakeGpu.create();
+    try {
+      const { noisy } = await stack(containers);
+      await gpu.set("load");
+      for (let run = 1; run <= 3; run++) {
+        const result = await runScript("gpu_watchdog.ts", [
+          "--once",
+          "--config",
+          workspace.configPath,
+        ], gpu.env);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stderr, new RegExp(`streak ${run}/3`));
+      }
+      const unloads = requests.filter((request) => request.method === "POST");
+      assert.deepEqual(unloads, [
+        { method: "POST", path: "/api/generate", body: { model: "llama3.1:8b", keep_alive: 0 } },
+      ]);
+      const entries = await workspace.entries();
+      const unload = entries.find((entry) => entry.action === "unload-model");
+      assert.equal(unload?.result, "ok");
+      assert.equal(unload?.details.model, "llama3.1:8b");
+      assert.equal(unload?.details.rung, "unload-ollama-models");
+      assert.equal(await stateOf(noisy), "running", "one rung per trip");
+
+      const count = (await workspace.entries()).length;
+      await runScript("gpu_watchdog.ts", ["--once", "--config", workspace.configPath], gpu.env);
+      assert.equal(
+        (await workspace.entries()).length,
+        count,
+        "within the cool-down no rung is climbed",
+      );
+
+      const noCooldown = `${workspace.configPath}.no-cooldown.yaml`;
+      const text = await Deno.readTextFile(workspace.configPath);
+      await Deno.writeTextFile(noCooldown, text.replace("gpu:\n", "gpu:\n  cooldown: 0s\n"));
+      const dry = await runScript("gpu_watchdog.ts", [
+        "--once",
+        "--dry-run",
+        "--config",
+        noCooldown,
+      ], gpu.env);
+      assert.equal(dry.code, 0, dry.stderr);
+      const dryRun = (await workspace.entries()).find((entry) => entry.action === "pause");
+      assert.equal(dryRun?.container?.name, containers.name("noisy"));
+      assert.equal(dryRun?.result, "dry-run");
+      assert.equal(await stateOf(noisy), "running");
+    } finally {
+      await ollama.shutdown();
+      await containers.removeAll();
+      await workspace.remove();
+      await gpu.remove();
+    }
+  },
+});

@@ -58,7 +58,10 @@ Deno.test({
 
       await gpu.set("load");
       await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
-      const pausedAt = await gpuEntries(workspace, [containers.name("noisy")]);
+      const pausedAt = await waitFor("the pause in the journal", async () => {
+        const entries = await gpuEntries(workspace, [containers.name("noisy")]);
+        return entries.some((entry) => entry.action === "pause") && entries;
+      });
       assert.deepEqual(pausedAt.map((entry) => [entry.action, entry.result]), [
         ["gpu-trip", "noted"],
         ["pause", "ok"],
@@ -79,7 +82,10 @@ Deno.test({
         "the noisy container resumed",
         async () => (await stateOf(noisy)) === "running",
       );
-      const all = await gpuEntries(workspace, [containers.name("noisy")]);
+      const all = await waitFor("the unpause in the journal", async () => {
+        const entries = await gpuEntries(workspace, [containers.name("noisy")]);
+        return entries.some((entry) => entry.action === "unpause") && entries;
+      });
       assert.deepEqual(
         all.map((entry) => entry.action).filter((action) => action !== "gpu-ladder-exhausted"),
         [

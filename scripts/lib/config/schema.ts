@@ -101,6 +101,33 @@ const gpuSchema = z.strictObject({
   ollama: ollamaSchema.prefault({}),
 });
 
+const probeSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Probed with GET; any 2xx answer within the timeout is up. */
+  url: z.url(),
+  timeout: duration.default(2_000),
+});
+
+/** The endpoints probed when none are configured: Ollama and the OpenClaw gateway. */
+export const DEFAULT_PROBES = [
+  { name: "ollama", url: "http://127.0.0.1:11434/api/version", timeout: 2_000 },
+  { name: "openclaw", url: "http://127.0.0.1:18789/healthz", timeout: 2_000 },
+];
+
+const apiSchema = z.strictObject({
+  /** Loopback by default: the control API is reached through Grafana's plugin proxy. */
+  host: z.string().min(1).default("127.0.0.1"),
+  port: z.int().min(1).max(65_535).default(8787),
+});
+
+const waiverSchema = z.strictObject({
+  /** An audit rule id, such as `limits.memory`. */
+  rule: z.string().min(1),
+  /** A container or service name, or a pattern. */
+  container: z.string().min(1),
+  reason: z.string().min(1, "say why the rule does not apply"),
+});
+
 /** The whole of `breakwater.yaml`. Every key is optional. */
 export const configSchema = z.strictObject({
   stateDir: z.string().min(1).optional(),
@@ -110,6 +137,9 @@ export const configSchema = z.strictObject({
   docker: dockerSchema.prefault({}),
   heal: healSchema.prefault({}),
   gpu: gpuSchema.prefault({}),
+  probes: z.array(probeSchema).default(DEFAULT_PROBES),
+  api: apiSchema.prefault({}),
+  audit: z.strictObject({ waive: z.array(waiverSchema).default([]) }).prefault({}),
 });
 
 /** Validated configuration, durations in milliseconds, with `stateDir` resolved. */
@@ -118,3 +148,5 @@ export type Config = z.output<typeof configSchema> & { stateDir: string };
 export type HealConfig = Config["heal"];
 /** The gpu section of {@linkcode Config}. */
 export type GpuConfig = Config["gpu"];
+/** One audit waiver. */
+export type AuditWaiver = Config["audit"]["waive"][number];

@@ -13,6 +13,21 @@ export interface EngineInfo {
   os: string;
 }
 
+/** What `docker info` says about the engine's host. */
+export interface EngineSystemInfo {
+  version: string;
+  operatingSystem: string;
+  kernelVersion: string;
+  cgroupVersion: string;
+  cgroupDriver: string;
+  storageDriver: string;
+  dockerRootDir: string;
+  runtimes: string[];
+  defaultRuntime: string;
+  cdiSpecDirs: string[];
+  warnings: string[];
+}
+
 /** A container as the engine's list shows it, before any inspect. */
 export interface ContainerListing {
   id: string;
@@ -50,6 +65,42 @@ export class Engine {
     return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os };
   }
 
+  /** The engine's host: cgroups, storage, runtimes, warnings. */
+  async systemInfo(): Promise<EngineSystemInfo> {
+    const info = await this.#call(() => this.#docker.info()) as Record<string, unknown>;
+    const text = (key: string) => String(info[key] ?? "");
+    return {
+      version: text("ServerVersion"),
+      operatingSystem: text("OperatingSystem"),
+      kernelVersion: text("KernelVersion"),
+      cgroupVersion: text("CgroupVersion"),
+      cgroupDriver: text("CgroupDriver"),
+      storageDriver: text("Driver"),
+      dockerRootDir: text("DockerRootDir"),
+      runtimes: Object.keys((info.Runtimes as Record<string, unknown> | undefined) ?? {}),
+      defaultRuntime: text("DefaultRuntime"),
+      cdiSpecDirs: (info.CDISpecDirs as string[] | undefined) ?? [],
+      warnings: (info.Warnings as string[] | null | undefined) ?? [],
+    };
+  }
+
+  /** Raw inspect answers of every container (those removed meanwhile left out). */
+  async inspectAll(concurrency: number): Promise<Docker.ContainerInspectInfo[]> {
+    const listing = await this.list();
+    const answers = await mapConcurrent(
+      listing,
+      concurrency,
+      (container) =>
+        this.#call(() => this.#docker.getContainer(container.id).inspect(), container.id).catch(
+          (error) => {
+            if (error instanceof Error && error.name === "ContainerNotFoundError") return undefined;
+            throw error;
+          },
+        ),
+    );
+    return answers.filter((answer) => answer !== undefined);
+  }
+
   /** Every container, running or not. */
   async list(): Promise<ContainerListing[]> {
     const containers = await this.#call(() => this.#docker.listContainers({ all: true }));
@@ -72,16 +123,7 @@ export class Engine {
    * the inspect are left out.
    */
   async snapshots(concurrency: number): Promise<ContainerSnapshot[]> {
-    const listing = await this.list();
-    const snapshots = await mapConcurrent(listing, concurrency, async (container) => {
-      try {
-        return await this.inspect(container.id);
-      } catch (error) {
-        if (error instanceof Error && error.name === "ContainerNotFoundError") return undefined;
-        throw error;
-      }
-    });
-    return snapshots.filter((snapshot) => snapshot !== undefined);
+    return (await this.inspectAll(concurrency)).map(toContainerSnapshot);
   }
 
   /** One stats reading, taken without waiting for the engine's next sampling tick. */

@@ -1,0 +1,76 @@
+/**
+ * `deno task audit`: checks that the single-GPU-owner architecture is in place, on the running
+ * containers or (with `--compose FILE`) on a Compose file before anything runs.
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import {
+  audit,
+  type AuditSubject,
+  formatFindings,
+  readIoWeightSupport,
+  readMountDisks,
+  subjectFromInspect,
+  subjectsFromCompose,
+  summarizeFindings,
+} from "./lib/audit/mod.ts";
+import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { ExitCode } from "./lib/cli/exit_code.ts";
+import { loadConfig } from "./lib/config/load_config.ts";
+import { Engine } from "./lib/engine/engine.ts";
+
+await runCommand({
+  usage: `Usage: deno task audit [--compose FILE] [--json] [--config PATH]
+
+Checks the architecture breakwater relies on: exactly one container with GPU access, marked as the
+GPU owner; CPU and memory limits on every other container; memory-swap no larger than memory; a
+healthcheck and a restart policy; heavy volumes off the system disk; whether I/O weights can work.
+Each finding names the exact flag or Compose key that fixes it. audit.waive in the config waives a
+rule for a named container (shown as waived).
+
+  --compose FILE  check a Compose file instead of the running containers
+  --json          print {"mode", "findings": [...], "summary"}
+  -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
+
+Exit status: 0 no errors, 1 errors found, 2 could not run.`,
+  options: { ...COMMON_OPTIONS, compose: { type: "string" } },
+  async run(values) {
+    const { config } = await loadConfig({ path: values.config });
+    let subjects: AuditSubject[];
+    let warnings: string[] = [];
+    if (values.compose) {
+      const file = resolve(values.compose);
+      const text = await Deno.readTextFile(file).catch((error) => {
+        throw new TypeError(`cannot read the Compose file ${file}: ${(error as Error).message}`);
+      });
+      let parsed: unknown;
+      try {
+        parsed = parseYaml(text);
+      } catch (error) {
+        throw new TypeError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+      }
+      subjects = subjectsFromCompose(parsed, dirname(file));
+    } else {
+      const engine = Engine.connect(config.docker.host);
+      const [answers, info] = await Promise.all([
+        engine.inspectAll(config.docker.concurrency),
+        engine.systemInfo(),
+      ]);
+      subjects = answers.map(subjectFromInspect);
+      warnings = info.warnings;
+    }
+    const withDisks = await readMountDisks(subjects);
+    const host = values.compose ? null : await readIoWeightSupport(warnings);
+    const findings = audit(withDisks, host, {
+      ownerPatterns: config.gpu.owner,
+      waivers: config.audit.waive,
+    });
+    const summary = summarizeFindings(findings);
+    const mode = values.compose ? "compose" : "live";
+    console.log(
+      values.json ? JSON.stringify({ mode, findings, summary }, null, 2) : formatFindings(findings),
+    );
+    return summary.error > 0 ? ExitCode.Problems : ExitCode.Ok;
+  },
+});

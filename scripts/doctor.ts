@@ -1,0 +1,41 @@
+/**
+ * `deno task doctor`: each thing breakwater depends on, ok / warn / fail, with a one-line fix.
+ * @module
+ */
+import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { ExitCode } from "./lib/cli/exit_code.ts";
+import { formatTable } from "./lib/cli/table.ts";
+import { runDoctor } from "./lib/doctor/run_doctor.ts";
+
+await runCommand({
+  usage: `Usage: deno task doctor [--json] [--config PATH] [--root DIR]
+
+Checks the Docker engine (reachable, version, cgroups, storage, NVIDIA runtime or CDI), WSL2 (kernel,
+/usr/lib/wsl/lib, .wslconfig memory/processors/swap), the NVIDIA stack (NVML, nvidia-smi, whether
+per-process GPU memory is available), the configured probes, and breakwater itself (config valid,
+state directory writable, API port free). Each check is ok, warn or fail, with a one-line fix.
+
+  --json          print {"checks": [...], "summary"}
+  -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
+  --root DIR      read WSL facts from a folder holding another system's files instead of /
+
+Exit status: 0 nothing failed, 1 a check failed, 2 could not run.`,
+  options: { ...COMMON_OPTIONS, root: { type: "string" } },
+  async run(values) {
+    const checks = await runDoctor({ configPath: values.config, root: values.root });
+    const count = (status: string) => checks.filter((check) => check.status === status).length;
+    const summary = { ok: count("ok"), warn: count("warn"), fail: count("fail") };
+    if (values.json) {
+      console.log(JSON.stringify({ checks, summary }, null, 2));
+    } else {
+      console.log(formatTable(
+        ["STATUS", "CHECK", "FOUND", "FIX"],
+        checks.map((
+          check,
+        ) => [check.status.toUpperCase(), check.id, check.detail, check.fix ?? ""]),
+      ));
+      console.log(`\n${summary.ok} ok, ${summary.warn} warning(s), ${summary.fail} failed`);
+    }
+    return summary.fail > 0 ? ExitCode.Problems : ExitCode.Ok;
+  },
+});

@@ -39,6 +39,7 @@ Exit status: 0 all well, 1 an action failed (--once), 2 could not run.`,
       verbose: values.verbose,
       heal: false,
       gpu: true,
+      api: false,
       source: parseSourceChoice(values.source),
     }),
 });

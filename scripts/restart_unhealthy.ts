@@ -34,5 +34,6 @@ Exit status: 0 all well, 1 an action failed, 2 could not run.`,
       verbose: values.verbose,
       heal: true,
       gpu: false,
+      api: false,
     }),
 });

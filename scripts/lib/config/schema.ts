@@ -102,22 +102,50 @@ const gpuSchema = z.strictObject({
 });
 
 const probeSchema = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "use letters, digits, '.', '_' and '-'"),
   /** Probed with GET; any 2xx answer within the timeout is up. */
   url: z.url(),
   timeout: duration.default(2_000),
+  /** Restart this container (with the heal backoff) once the probe has been down `downAfter` times. */
+  healContainer: z.string().min(1).optional(),
+  downAfter: z.int().min(1).default(3),
 });
 
 /** The endpoints probed when none are configured: Ollama and the OpenClaw gateway. */
 export const DEFAULT_PROBES = [
-  { name: "ollama", url: "http://127.0.0.1:11434/api/version", timeout: 2_000 },
-  { name: "openclaw", url: "http://127.0.0.1:18789/healthz", timeout: 2_000 },
+  { name: "ollama", url: "http://127.0.0.1:11434/api/version", timeout: 2_000, downAfter: 3 },
+  { name: "openclaw", url: "http://127.0.0.1:18789/healthz", timeout: 2_000, downAfter: 3 },
 ];
 
 const apiSchema = z.strictObject({
+  enabled: z.boolean().default(true),
   /** Loopback by default: the control API is reached through Grafana's plugin proxy. */
   host: z.string().min(1).default("127.0.0.1"),
-  port: z.int().min(1).max(65_535).default(8787),
+  port: z.int().min(0).max(65_535).default(8787),
+  /** A file holding the bearer token; else BREAKWATER_TOKEN, else one generated in stateDir. */
+  tokenFile: z.string().min(1).optional(),
+  /** Serve /metrics without the token (for a Prometheus that cannot send one). */
+  publicMetrics: z.boolean().default(false),
+});
+
+const notifySchema = z.strictObject({
+  /** Journal entries that are sent: actions taken, give-ups, GPU trips and clears. */
+  on: z.array(z.enum(["actions", "failures", "give-up", "gpu-trip", "gpu-clear"]))
+    .default(["actions", "failures", "give-up", "gpu-trip", "gpu-clear"]),
+  webhook: z.strictObject({
+    url: z.url(),
+    /** The JSON key the text goes under: "text" for Slack, "content" for Discord. */
+    payloadKey: z.string().min(1).default("text"),
+  }).optional(),
+  telegram: z.strictObject({
+    botToken: z.string().min(1),
+    chatId: z.union([z.string().min(1), z.number()]).transform(String),
+    apiBase: z.url().default("https://api.telegram.org"),
+  }).optional(),
+  /** At most this many messages a minute per channel; the rest are dropped and journaled. */
+  maxPerMinute: z.int().min(1).default(20),
+  retries: z.int().min(0).max(10).default(3),
+  timeout: duration.default(5_000),
 });
 
 const waiverSchema = z.strictObject({
@@ -138,7 +166,11 @@ export const configSchema = z.strictObject({
   heal: healSchema.prefault({}),
   gpu: gpuSchema.prefault({}),
   probes: z.array(probeSchema).default(DEFAULT_PROBES),
+  /** How often the probes run, and how often containers are sampled for /metrics. */
+  probeInterval: duration.default(15_000),
+  metricsInterval: duration.default(10_000),
   api: apiSchema.prefault({}),
+  notify: notifySchema.prefault({}),
   audit: z.strictObject({ waive: z.array(waiverSchema).default([]) }).prefault({}),
 });
 
@@ -148,5 +180,9 @@ export type Config = z.output<typeof configSchema> & { stateDir: string };
 export type HealConfig = Config["heal"];
 /** The gpu section of {@linkcode Config}. */
 export type GpuConfig = Config["gpu"];
+/** One configured HTTP probe. */
+export type ProbeConfig = Config["probes"][number];
+/** The notify section of {@linkcode Config}. */
+export type NotifyConfig = Config["notify"];
 /** One audit waiver. */
 export type AuditWaiver = Config["audit"]["waive"][number];

@@ -1,4 +1,5 @@
 import type { EngineSystemInfo } from "../engine/engine.ts";
+import type { ProbeResult } from "../probes/probe.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 import { isWslFromFacts, type WslFacts } from "./wsl_facts.ts";
 
@@ -141,20 +142,11 @@ export function gpuChecks(facts: GpuFacts): DoctorCheck[] {
   return [nvml, smi, perProcess];
 }
 
-/** The outcome of probing one configured endpoint. */
-export interface ProbeResult {
-  name: string;
-  url: string;
-  status?: number;
-  latencyMs?: number;
-  error?: string;
-}
-
 /** One check per configured probe. Pure. */
 export function probeChecks(results: readonly ProbeResult[]): DoctorCheck[] {
   return results.map((result): DoctorCheck => {
     const id = `probe.${result.name}`;
-    if (result.status !== undefined && result.status >= 200 && result.status < 300) {
+    if (result.up) {
       return {
         id,
         status: "ok",

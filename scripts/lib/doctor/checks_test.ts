@@ -89,9 +89,9 @@ Deno.test("GPU checks: under WSL2 per-process memory is reported missing, with t
 
 Deno.test("probes: 2xx is up; anything else warns with the URL", () => {
   const checks = probeChecks([
-    { name: "ollama", url: "http://x/api/version", status: 200, latencyMs: 3 },
-    { name: "openclaw", url: "http://x/healthz", status: 503 },
-    { name: "other", url: "http://y", error: "Connection refused" },
+    { name: "ollama", url: "http://x/api/version", up: true, status: 200, latencyMs: 3 },
+    { name: "openclaw", url: "http://x/healthz", up: false, status: 503, latencyMs: 4 },
+    { name: "other", url: "http://y", up: false, latencyMs: 1, error: "Connection refused" },
   ]);
   assert.deepEqual(checks.map((check) => [check.id, check.status]), [
     ["probe.ollama", "ok"],

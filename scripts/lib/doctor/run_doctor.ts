@@ -4,14 +4,8 @@ import { loadConfig, parseConfigText } from "../config/load_config.ts";
 import { Engine } from "../engine/engine.ts";
 import { NvidiaSmiReader } from "../gpu/nvidia_smi_reader.ts";
 import { NvmlReader } from "../gpu/nvml_reader.ts";
-import {
-  engineChecks,
-  gpuChecks,
-  type GpuFacts,
-  probeChecks,
-  type ProbeResult,
-  wslChecks,
-} from "./checks.ts";
+import { probeOnce } from "../probes/probe.ts";
+import { engineChecks, gpuChecks, type GpuFacts, probeChecks, wslChecks } from "./checks.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 import { checkApiPort, checkStateDir } from "./self_checks.ts";
 import { isWslFromFacts, readWslFacts } from "./wsl_facts.ts";
@@ -35,7 +29,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<DoctorC
   const [info, gpu, probes, stateDir] = await Promise.all([
     engine.systemInfo().catch((error: Error) => error),
     readGpuFacts(config, wsl),
-    Promise.all(config.probes.map(probe)),
+    Promise.all(config.probes.map(probeOnce)),
     checkStateDir(config.stateDir),
   ]);
   return [
@@ -95,16 +89,4 @@ async function readGpuFacts(config: Config, wsl: boolean): Promise<GpuFacts> {
     .read()
     .then((gpus) => ({ gpus: gpus.length }), (error: Error) => error);
   return { nvml, nvidiaSmi, wsl };
-}
-
-async function probe({ name, url, timeout }: Config["probes"][number]): Promise<ProbeResult> {
-  const start = performance.now();
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeout) });
-    await response.body?.cancel();
-    return { name, url, status: response.status, latencyMs: Math.round(performance.now() - start) };
-  } catch (error) {
-    const cause = (error as Error).cause as Error | undefined;
-    return { name, url, error: cause?.message ?? (error as Error).message };
-  }
 }

@@ -26,6 +26,8 @@ export interface GpuWatchdogOptions {
   log: Logger;
   /** `null` when the ladder has no Ollama rung. */
   ollama: OllamaClient | null;
+  /** Told of every tick's outcome (metrics). */
+  onTick?: (result: GpuTickResult) => void;
   now?: () => number;
 }
 
@@ -43,10 +45,21 @@ export interface GpuTickResult {
 export class GpuWatchdog {
   readonly #options: GpuWatchdogOptions;
   readonly #now: () => number;
+  #latest: GpuTickResult | null = null;
 
   constructor(options: GpuWatchdogOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** The last tick's outcome, or `null` before the first. */
+  get latest(): GpuTickResult | null {
+    return this.#latest;
+  }
+
+  /** The source readings come from. */
+  get source(): string {
+    return this.#options.reader.source;
   }
 
   /** Poll interval: the configured one, else 2 s with NVML and 5 s with the others. */
@@ -79,7 +92,9 @@ export class GpuWatchdog {
         plan.actions.map((action) => this.#carryOut(action, details, labelsOf)),
       ),
     ];
-    return { observation, plan, entries };
+    this.#latest = { observation, plan, entries };
+    this.#options.onTick?.(this.#latest);
+    return this.#latest;
   }
 
   /** Ticks every poll interval until `signal` aborts; engine outages are logged, not fatal. */

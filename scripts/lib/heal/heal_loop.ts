@@ -140,6 +140,29 @@ export class HealLoop {
     }
   }
 
+  /**
+   * Treats a container as unhealthy because a probe of it is down: restarted like any unhealthy
+   * container (first at once, then with backoff), whatever its labels say.
+   */
+  async healByProbe(name: string, details: Record<string, unknown>): Promise<void> {
+    const { config, engine } = this.#options;
+    try {
+      const snapshot = await engine.inspect(name);
+      const heal = { ...config.heal, containers: [...config.heal.containers, snapshot.name] };
+      await this.#planAndAct(
+        [{ ...snapshot, health: "unhealthy", lastProbeAt: this.#now() }],
+        { trigger: "probe", ...details },
+        (state) => state,
+        { ...config, heal },
+      );
+    } catch (error) {
+      this.#options.log.log(
+        "warn",
+        `could not heal ${name} after its probe failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
   async #safeReconcile(): Promise<void> {
     try {
       await this.reconcile();
@@ -152,8 +175,9 @@ export class HealLoop {
     snapshots: ContainerSnapshot[],
     details: Record<string, unknown>,
     tidy: (heal: HealState, now: number) => HealState = (heal) => heal,
+    config = this.#options.config,
   ): Promise<JournalEntry[]> {
-    const { store, config } = this.#options;
+    const { store } = this.#options;
     const now = this.#now();
     const plan = await store.update((state) => {
       const plan = planHeal({ snapshots, state: state.heal, config, now });

@@ -40,7 +40,11 @@ export async function readHealth(
   });
 }
 
-async function sampleOne(engine: Engine, snapshot: ContainerSnapshot): Promise<StatsSample | null> {
+/** One stats sample of a running container: from its cgroup where readable, else the engine. */
+export async function sampleOne(
+  engine: Engine,
+  snapshot: ContainerSnapshot,
+): Promise<StatsSample | null> {
   const local = await readCgroupStats(snapshot.id, snapshot.pid);
   if (local) return local;
   return await engine.stats(snapshot.id).catch(() => null);

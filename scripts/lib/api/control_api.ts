@@ -1,0 +1,286 @@
+import type { ContainerListing } from "../engine/engine.ts";
+import type { ContainerActionKind } from "../executor/executor.ts";
+import type { Journal } from "../journal/journal.ts";
+import type { JournalEntry } from "../journal/journal_entry.ts";
+import { parseDuration } from "../config/duration.ts";
+import { ApiError, jsonResponse } from "./api_error.ts";
+import { CONTAINER_ACTIONS, openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
+import { tokenMatches } from "./token.ts";
+
+/** Docker's container name rule, with a length bound. */
+export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
+/** Request bodies larger than this are refused with 413. */
+export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_ACTOR_LENGTH = 128;
+
+/** What the control API needs from the daemon. */
+export interface ControlApiDeps {
+  token: string;
+  publicMetrics: boolean;
+  journal: Journal;
+  healthz(): Promise<unknown>;
+  status(): Promise<unknown>;
+  metrics(): Promise<{ text: string; contentType: string }>;
+  /** The container by exact name, from the engine's list. */
+  findContainer(name: string): Promise<ContainerListing | undefined>;
+  /** Why breakwater must not touch the container, or `null` when it may. */
+  untouchable(container: ContainerListing): string | null;
+  act(action: {
+    kind: ContainerActionKind;
+    container: { name: string; id: string };
+    reason: string;
+    actor: string;
+  }): Promise<JournalEntry>;
+  setArmed(armed: boolean, actor: string): Promise<JournalEntry>;
+}
+
+type Route = {
+  pattern: URLPattern;
+  method: "GET" | "POST";
+  auth: "always" | "never" | "metrics";
+  handle: (request: Request, match: URLPatternResult) => Promise<Response>;
+};
+
+/**
+ * The control API as a `fetch`-style handler: every answer is JSON (but /metrics), every error is
+ * `{ error, message }` with a 4xx status, and nothing reaches the engine before the request is
+ * authorised and validated.
+ */
+export function createControlApiHandler(
+  deps: ControlApiDeps,
+): (request: Request) => Promise<Response> {
+  const routes: Route[] = [
+    {
+      pattern: new URLPattern({ pathname: "/healthz" }),
+      method: "GET",
+      auth: "never",
+      handle: async () => jsonResponse(await deps.healthz()),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/api/v1/status" }),
+      method: "GET",
+      auth: "always",
+      handle: async () => jsonResponse(await deps.status()),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/api/v1/journal" }),
+      method: "GET",
+      auth: "always",
+      handle: (request) => journal(deps, request),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/api/v1/openapi.json" }),
+      method: "GET",
+      auth: "always",
+      handle: () => Promise.resolve(jsonResponse(openApiDocument)),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/api/v1/containers/:name/:action" }),
+      method: "POST",
+      auth: "always",
+      handle: (request, match) => containerAction(deps, request, match.pathname.groups),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/api/v1/watchdog/:action" }),
+      method: "POST",
+      auth: "always",
+      handle: (request, match) => watchdogAction(deps, request, match.pathname.groups.action ?? ""),
+    },
+    {
+      pattern: new URLPattern({ pathname: "/metrics" }),
+      method: "GET",
+      auth: "metrics",
+      handle: async () => {
+        const { text, contentType } = await deps.metrics();
+        return new Response(text, { headers: { "content-type": contentType } });
+      },
+    },
+  ];
+
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      const candidates = routes.flatMap((route) => {
+        const match = route.pattern.exec({ pathname: url.pathname });
+        return match ? [{ route, match }] : [];
+      });
+      if (candidates.length === 0) throw new ApiError(404, "not_found", `no route ${url.pathname}`);
+      const found = candidates.find(({ route }) =>
+        route.method === request.method ||
+        (route.method === "GET" && request.method === "HEAD")
+      );
+      if (!found) {
+        const allow = [...new Set(candidates.map(({ route }) => route.method))].join(", ");
+        throw new ApiError(
+          405,
+          "method_not_allowed",
+          `${request.method} is not allowed on ${url.pathname}; use ${allow}`,
+          { allow },
+        );
+      }
+      const needsToken = found.route.auth === "always" ||
+        (found.route.auth === "metrics" && !deps.publicMetrics);
+      if (needsToken) authorize(request, deps.token);
+      return await found.route.handle(request, found.match);
+    } catch (error) {
+      if (error instanceof ApiError) return error.toResponse();
+      return jsonResponse({
+        error: "internal",
+        message: (error as Error)?.message ?? String(error),
+      }, 500);
+    }
+  };
+}
+
+function authorize(request: Request, token: string): void {
+  const header = request.headers.get("authorization");
+  const challenge = { "www-authenticate": 'Bearer realm="breakwater"' };
+  if (!header) {
+    throw new ApiError(401, "unauthorized", "missing Authorization: Bearer <token>", challenge);
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match || !tokenMatches(match[1], token)) {
+    throw new ApiError(401, "unauthorized", "wrong token", challenge);
+  }
+}
+
+async function journal(deps: ControlApiDeps, request: Request): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  const limitText = params.get("limit") ?? "100";
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ApiError(
+      400,
+      "bad_request",
+      `limit must be a whole number from 1 to 1000, got "${limitText}"`,
+    );
+  }
+  const sinceText = params.get("since");
+  let since: number | undefined;
+  if (sinceText !== null) {
+    const ago = parseDuration(sinceText);
+    since = ago !== undefined ? Date.now() - ago : Date.parse(sinceText);
+    if (Number.isNaN(since)) {
+      throw new ApiError(
+        400,
+        "bad_request",
+        `since takes an ISO 8601 time or a duration such as 1h, got "${sinceText}"`,
+      );
+    }
+  }
+  return jsonResponse({ entries: await deps.journal.read({ limit, since }) });
+}
+
+async function containerAction(
+  deps: ControlApiDeps,
+  request: Request,
+  params: Record<string, string | undefined>,
+): Promise<Response> {
+  const name = decodeURIComponent(params.name ?? "");
+  const action = params.action ?? "";
+  if (!CONTAINER_NAME.test(name)) {
+    throw new ApiError(
+      400,
+      "bad_request",
+      "container names are 1–255 characters: letters, digits, '_', '.' and '-', starting with a letter or digit",
+    );
+  }
+  if (!(CONTAINER_ACTIONS as readonly string[]).includes(action)) {
+    throw new ApiError(
+      404,
+      "not_found",
+      `no action "${action}"; use one of ${CONTAINER_ACTIONS.join(", ")}`,
+    );
+  }
+  const body = await readBody(request);
+  const actor = actorOf(request);
+  const container = await deps.findContainer(name);
+  if (!container) throw new ApiError(404, "not_found", `no container named ${name}`);
+  const refusal = deps.untouchable(container);
+  if (refusal) throw new ApiError(403, "forbidden", `${name}: ${refusal}`);
+  const entry = await deps.act({
+    kind: action as ContainerActionKind,
+    container: { name: container.name, id: container.id },
+    reason: body.reason ?? `${action} asked through the control API`,
+    actor,
+  });
+  if (entry.result === "failed") {
+    return jsonResponse({
+      error: "engine_error",
+      message: entry.error ?? "the engine refused",
+      entry,
+    }, 502);
+  }
+  return jsonResponse({ entry });
+}
+
+async function watchdogAction(
+  deps: ControlApiDeps,
+  request: Request,
+  action: string,
+): Promise<Response> {
+  if (!(WATCHDOG_ACTIONS as readonly string[]).includes(action)) {
+    throw new ApiError(404, "not_found", `no watchdog action "${action}"; use arm or disarm`);
+  }
+  await readBody(request);
+  const entry = await deps.setArmed(action === "arm", actorOf(request));
+  return jsonResponse({ armed: action === "arm", entry });
+}
+
+/** The body as `{ reason? }`: at most 16 KiB of JSON, or empty. */
+async function readBody(request: Request): Promise<{ reason?: string }> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return {};
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = new TextDecoder().decode(concat(chunks, size)).trim();
+  if (!text) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "bad_request", 'the body must be JSON such as {"reason": "…"}');
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new ApiError(400, "bad_request", "the body must be a JSON object");
+  }
+  const { reason, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) {
+    throw new ApiError(400, "bad_request", `unknown field(s): ${Object.keys(rest).join(", ")}`);
+  }
+  if (reason !== undefined && (typeof reason !== "string" || reason.length > 500)) {
+    throw new ApiError(400, "bad_request", "reason must be a string of at most 500 characters");
+  }
+  return { reason: reason as string | undefined };
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(
+    413,
+    "payload_too_large",
+    `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
+  );
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const all = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return all;
+}
+
+/** The person asking, from Grafana's `X-Grafana-User`; `api` when absent or unusable. */
+function actorOf(request: Request): string {
+  const user = request.headers.get("x-grafana-user")?.trim();
+  if (!user || user.length > MAX_ACTOR_LENGTH || /[\p{C}]/u.test(user)) return "api";
+  return `grafana:${user}`;
+}

@@ -1,0 +1,399 @@
+/**
+ * The control API's machine-readable description (OpenAPI 3.1, JSON Schema 2020-12), served at
+ * `/api/v1/openapi.json`. Tests validate the daemon's answers against these schemas, and the
+ * Grafana plugin's client is tested against the same document.
+ * @module
+ */
+
+const nullable = (type: string) => ({ type: [type, "null"] });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ref("Error") } },
+});
+const json = (description: string, schema: unknown) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const secured = [{ bearer: [] }];
+
+/** Actions the API takes on a container. */
+export const CONTAINER_ACTIONS = ["restart", "pause", "unpause", "stop", "start"] as const;
+/** Actions the API takes on the GPU watchdog. */
+export const WATCHDOG_ACTIONS = ["arm", "disarm"] as const;
+
+/** The OpenAPI document. */
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "breakwater control API",
+    version: "1.0.0",
+    description:
+      "Served by `deno task watch`. Every route but /healthz needs `Authorization: Bearer <token>`.",
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["error", "message"],
+        additionalProperties: false,
+        properties: { error: { type: "string" }, message: { type: "string" } },
+      },
+      Container: {
+        type: "object",
+        required: [
+          "name",
+          "id",
+          "image",
+          "state",
+          "health",
+          "restarts",
+          "startedAt",
+          "uptimeSeconds",
+          "cpuPercent",
+          "memoryBytes",
+          "memoryLimitBytes",
+          "nanoCpus",
+          "cpuLimited",
+          "memoryLimited",
+          "heal",
+          "protected",
+          "gpuOwner",
+          "pausable",
+          "pausedByBreakwater",
+          "vramBytes",
+        ],
+        properties: {
+          name: { type: "string" },
+          id: { type: "string" },
+          image: { type: "string" },
+          state: { type: "string" },
+          health: { enum: ["healthy", "unhealthy", "starting", "none"] },
+          restarts: { type: "integer" },
+          startedAt: nullable("string"),
+          uptimeSeconds: nullable("number"),
+          cpuPercent: nullable("number"),
+          memoryBytes: nullable("number"),
+          memoryLimitBytes: { type: "number" },
+          nanoCpus: { type: "number" },
+          cpuLimited: { type: "boolean" },
+          memoryLimited: { type: "boolean" },
+          heal: { type: "boolean" },
+          protected: { type: "boolean" },
+          gpuOwner: { type: "boolean" },
+          pausable: {
+            type: "boolean",
+            description: "Whether the API may act on it (not protected, not the GPU owner).",
+          },
+          pausedByBreakwater: { type: "boolean" },
+          vramBytes: { ...nullable("number"), description: "Attributed VRAM; null where unknown." },
+        },
+      },
+      Gpu: {
+        type: "object",
+        required: [
+          "index",
+          "name",
+          "uuid",
+          "memoryTotalBytes",
+          "memoryUsedBytes",
+          "utilizationPercent",
+          "temperatureCelsius",
+          "powerWatts",
+        ],
+        properties: {
+          index: { type: "integer" },
+          name: { type: "string" },
+          uuid: { type: "string" },
+          memoryTotalBytes: nullable("number"),
+          memoryUsedBytes: nullable("number"),
+          utilizationPercent: nullable("number"),
+          memoryUtilizationPercent: nullable("number"),
+          temperatureCelsius: nullable("number"),
+          powerWatts: nullable("number"),
+          powerLimitWatts: nullable("number"),
+        },
+      },
+      Held: {
+        type: "object",
+        required: ["name", "id", "at"],
+        properties: { name: { type: "string" }, id: { type: "string" }, at: { type: "string" } },
+      },
+      Watchdog: {
+        type: "object",
+        required: [
+          "enabled",
+          "state",
+          "armed",
+          "tripped",
+          "highStreak",
+          "lowStreak",
+          "streak",
+          "clearStreak",
+          "ladder",
+          "nextRung",
+          "paused",
+          "stopped",
+          "unknownReadings",
+        ],
+        properties: {
+          enabled: { type: "boolean" },
+          state: { enum: ["off", "disarmed", "armed", "tripped"] },
+          armed: { type: "boolean" },
+          tripped: { type: "boolean" },
+          highStreak: { type: "integer" },
+          lowStreak: { type: "integer" },
+          streak: { type: "integer" },
+          clearStreak: { type: "integer" },
+          ladder: { type: "array", items: { type: "string" } },
+          nextRung: nullable("string"),
+          paused: { type: "array", items: ref("Held") },
+          stopped: { type: "array", items: ref("Held") },
+          unknownReadings: { type: "integer" },
+        },
+      },
+      HealContainer: {
+        type: "object",
+        required: ["name", "backoffRestarts", "lastRestartAt", "nextRestartAt", "gaveUp"],
+        properties: {
+          name: { type: "string" },
+          backoffRestarts: { type: "integer" },
+          lastRestartAt: nullable("string"),
+          nextRestartAt: nullable("string"),
+          gaveUp: { type: "boolean" },
+        },
+      },
+      Probe: {
+        type: "object",
+        required: ["name", "url", "up", "latencyMs"],
+        properties: {
+          name: { type: "string" },
+          url: { type: "string" },
+          up: { type: "boolean" },
+          status: { type: "integer" },
+          latencyMs: { type: "number" },
+          error: { type: "string" },
+        },
+      },
+      Status: {
+        type: "object",
+        required: [
+          "generatedAt",
+          "dryRun",
+          "engine",
+          "containers",
+          "gpu",
+          "watchdog",
+          "heal",
+          "probes",
+        ],
+        properties: {
+          generatedAt: { type: "string" },
+          dryRun: { type: "boolean" },
+          engine: {
+            type: "object",
+            required: ["reachable", "address"],
+            properties: {
+              reachable: { type: "boolean" },
+              address: { type: "string" },
+              error: { type: "string" },
+            },
+          },
+          containers: { type: "array", items: ref("Container") },
+          gpu: {
+            type: "object",
+            required: ["source", "reason", "readAt", "ok", "gpus", "attributionAvailable"],
+            properties: {
+              source: nullable("string"),
+              reason: { type: "string" },
+              readAt: nullable("string"),
+              ok: { type: "boolean" },
+              error: { type: "string" },
+              gpus: { type: "array", items: ref("Gpu") },
+              attributionAvailable: { type: "boolean" },
+            },
+          },
+          watchdog: ref("Watchdog"),
+          heal: {
+            type: "object",
+            required: ["containers"],
+            properties: { containers: { type: "array", items: ref("HealContainer") } },
+          },
+          probes: { type: "array", items: ref("Probe") },
+        },
+      },
+      JournalEntry: {
+        type: "object",
+        required: ["time", "action", "container", "reason", "details", "actor", "result"],
+        properties: {
+          time: { type: "string" },
+          action: { type: "string" },
+          container: {
+            oneOf: [
+              { type: "null" },
+              {
+                type: "object",
+                required: ["name", "id"],
+                properties: { name: { type: "string" }, id: { type: "string" } },
+              },
+            ],
+          },
+          reason: { type: "string" },
+          details: { type: "object" },
+          actor: { type: "string" },
+          result: { enum: ["ok", "failed", "skipped", "dry-run", "noted"] },
+          error: { type: "string" },
+          durationMs: { type: "number" },
+        },
+      },
+      Journal: {
+        type: "object",
+        required: ["entries"],
+        properties: { entries: { type: "array", items: ref("JournalEntry") } },
+      },
+      ActionResult: {
+        type: "object",
+        required: ["entry"],
+        properties: { entry: ref("JournalEntry") },
+      },
+      WatchdogResult: {
+        type: "object",
+        required: ["armed", "entry"],
+        properties: { armed: { type: "boolean" }, entry: ref("JournalEntry") },
+      },
+      Healthz: {
+        type: "object",
+        required: ["status", "engine", "uptimeSeconds"],
+        properties: {
+          status: { const: "ok" },
+          engine: {
+            type: "object",
+            required: ["reachable", "address"],
+            properties: {
+              reachable: { type: "boolean" },
+              address: { type: "string" },
+              error: { type: "string" },
+            },
+          },
+          uptimeSeconds: { type: "number" },
+        },
+      },
+    },
+  },
+  paths: {
+    "/healthz": {
+      get: {
+        summary: "Liveness of the daemon and whether the engine is reachable. No token.",
+        responses: { "200": json("The daemon is alive.", ref("Healthz")) },
+      },
+    },
+    "/api/v1/status": {
+      get: {
+        summary: "Containers, GPU readings, watchdog and heal state.",
+        security: secured,
+        responses: {
+          "200": json("Everything the control panel shows.", ref("Status")),
+          "401": error("No or wrong token."),
+        },
+      },
+    },
+    "/api/v1/journal": {
+      get: {
+        summary: "Recent journal entries, oldest first.",
+        security: secured,
+        parameters: [
+          {
+            name: "limit",
+            in: "query",
+            schema: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+          },
+          {
+            name: "since",
+            in: "query",
+            description: "ISO 8601 time, or a duration ago such as 1h.",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          "200": json("The entries.", ref("Journal")),
+          "400": error("Bad limit or since."),
+          "401": error("No or wrong token."),
+        },
+      },
+    },
+    "/api/v1/containers/{name}/{action}": {
+      post: {
+        summary:
+          "Restart, pause, unpause, stop or start a container, through the executor and the journal.",
+        security: secured,
+        parameters: [
+          {
+            name: "name",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$" },
+          },
+          { name: "action", in: "path", required: true, schema: { enum: [...CONTAINER_ACTIONS] } },
+          {
+            name: "X-Grafana-User",
+            in: "header",
+            description: "Recorded as the actor.",
+            schema: { type: "string" },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { reason: { type: "string", maxLength: 500 } },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          "200": json("The action's journal entry (result ok, or dry-run).", ref("ActionResult")),
+          "400": error("Bad container name, action or body."),
+          "401": error("No or wrong token."),
+          "403": error("The container is protected or the GPU owner."),
+          "404": error("No such container."),
+          "405": error("Wrong method."),
+          "413": error("Body over 16 KiB."),
+          "502": error("The engine refused the action; the body says why."),
+        },
+      },
+    },
+    "/api/v1/watchdog/{action}": {
+      post: {
+        summary: "Arm or disarm the GPU watchdog.",
+        security: secured,
+        parameters: [
+          { name: "action", in: "path", required: true, schema: { enum: [...WATCHDOG_ACTIONS] } },
+          { name: "X-Grafana-User", in: "header", schema: { type: "string" } },
+        ],
+        responses: {
+          "200": json("The new state and its journal entry.", ref("WatchdogResult")),
+          "401": error("No or wrong token."),
+          "405": error("Wrong method."),
+        },
+      },
+    },
+    "/api/v1/openapi.json": {
+      get: {
+        summary: "This document.",
+        security: secured,
+        responses: { "200": { description: "OpenAPI 3.1" } },
+      },
+    },
+    "/metrics": {
+      get: {
+        summary: "Prometheus metrics (no token when api.publicMetrics is on).",
+        security: secured,
+        responses: { "200": { description: "Prometheus text format" } },
+      },
+    },
+  },
+} as const;

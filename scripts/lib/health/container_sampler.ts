@@ -1,0 +1,67 @@
+import type { Config } from "../config/schema.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { StatsSample } from "../engine/stats_sample.ts";
+import type { GpuWatchState } from "../gpu/watch_state.ts";
+import { mapConcurrent } from "../concurrency.ts";
+import type { ContainerMetricsRow } from "../metrics/metrics.ts";
+import { isGpuOwner } from "../selection/container_roles.ts";
+import { toHealthRow } from "./health_row.ts";
+import { sampleOne } from "./read_health.ts";
+
+/**
+ * Samples every container on an interval: inspect, and one stats reading of those running. CPU %
+ * comes from the previous sample of the same container, so a read needs no extra wait.
+ */
+export class ContainerSampler {
+  readonly #previous = new Map<string, StatsSample>();
+  #rows: ContainerMetricsRow[] = [];
+  #sampledAt = 0;
+
+  constructor(
+    readonly engine: Engine,
+    readonly config: Config,
+    readonly gpuState: () => GpuWatchState,
+  ) {}
+
+  /** The rows of the last sample, and when it was taken. */
+  get latest(): { rows: ContainerMetricsRow[]; sampledAt: number } {
+    return { rows: this.#rows, sampledAt: this.#sampledAt };
+  }
+
+  /** Takes a sample now. Throws when the engine cannot be read. */
+  async sample(): Promise<ContainerMetricsRow[]> {
+    const { config } = this;
+    const snapshots = await this.engine.snapshots(config.docker.concurrency);
+    const stats = await mapConcurrent(
+      snapshots,
+      64,
+      (snapshot) =>
+        snapshot.state === "running" ? sampleOne(this.engine, snapshot) : Promise.resolve(null),
+    );
+    const paused = new Set(this.gpuState().paused.map((held) => held.id));
+    const now = Date.now();
+    const rows = snapshots.map((snapshot, index) => {
+      const after = stats[index];
+      const before = this.#previous.get(snapshot.id) ?? null;
+      const row = toHealthRow(
+        { snapshot, before, after },
+        { heal: config.heal.containers, protected: config.protected },
+        now,
+      );
+      return {
+        ...row,
+        cpuSeconds: after ? after.cpuTotalNs / 1e9 : null,
+        pausedByBreakwater: paused.has(snapshot.id) && snapshot.state === "paused",
+        gpuOwner: isGpuOwner(snapshot, config.gpu.owner),
+      };
+    });
+    this.#previous.clear();
+    snapshots.forEach((snapshot, index) => {
+      const sample = stats[index];
+      if (sample) this.#previous.set(snapshot.id, sample);
+    });
+    this.#rows = rows.sort((a, b) => a.name.localeCompare(b.name));
+    this.#sampledAt = now;
+    return this.#rows;
+  }
+}

@@ -1,0 +1,298 @@
+import client from "prom-client";
+import type { GpuConfig } from "../config/schema.ts";
+import type { VramAttribution } from "../gpu/attribution.ts";
+import type { GpuSample } from "../gpu/gpu_reading.ts";
+import type { GpuWatchState } from "../gpu/watch_state.ts";
+import type { HealthRow } from "../health/health_row.ts";
+import type { JournalEntry } from "../journal/journal_entry.ts";
+import type { ProbeResult } from "../probes/probe.ts";
+
+const HEALTH_STATES = ["healthy", "unhealthy", "starting", "none"] as const;
+
+/** A container's row plus its cumulative CPU time, as the sampler reads it. */
+export interface ContainerMetricsRow extends HealthRow {
+  /** Cumulative CPU time, seconds; `null` when not running. */
+  cpuSeconds: number | null;
+  pausedByBreakwater: boolean;
+  gpuOwner: boolean;
+}
+
+/**
+ * Everything breakwater exports on `/metrics`, in Prometheus naming: `breakwater_` prefix, base
+ * units, `_total` counters. Enough for the KPI dashboards without cAdvisor or dcgm-exporter.
+ */
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly #gpuLabels = ["gpu", "uuid", "name"];
+  readonly #gauges = {
+    gpuMemoryUsed: this.#gauge(
+      "gpu_memory_used_bytes",
+      "VRAM in use, without driver-reserved memory.",
+      this.#gpuLabels,
+    ),
+    gpuMemoryTotal: this.#gauge("gpu_memory_total_bytes", "VRAM in all.", this.#gpuLabels),
+    gpuUtilization: this.#gauge(
+      "gpu_utilization_ratio",
+      "GPU busy time over the last sample period, 0–1.",
+      this.#gpuLabels,
+    ),
+    gpuTemperature: this.#gauge(
+      "gpu_temperature_celsius",
+      "GPU core temperature.",
+      this.#gpuLabels,
+    ),
+    gpuPower: this.#gauge("gpu_power_watts", "GPU power draw.", this.#gpuLabels),
+    gpuPowerLimit: this.#gauge(
+      "gpu_power_limit_watts",
+      "GPU enforced power limit.",
+      this.#gpuLabels,
+    ),
+    containerVram: this.#gauge(
+      "container_gpu_memory_bytes",
+      "VRAM held by a container's processes.",
+      ["container"],
+    ),
+    cpuLimit: this.#gauge(
+      "container_cpu_limit_cores",
+      "CPU limit in cores (limited containers only).",
+      ["container"],
+    ),
+    memoryWorkingSet: this.#gauge(
+      "container_memory_working_set_bytes",
+      "Memory in use less reclaimable page cache.",
+      ["container"],
+    ),
+    memoryLimit: this.#gauge(
+      "container_memory_limit_bytes",
+      "Memory limit (limited containers only).",
+      ["container"],
+    ),
+    health: this.#gauge("container_health_state", "1 for the container's current health state.", [
+      "container",
+      "state",
+    ]),
+    running: this.#gauge("container_running", "1 while the container runs, 0 otherwise.", [
+      "container",
+    ]),
+    dockerRestarts: this.#gauge("container_docker_restarts", "Docker's own restart count.", [
+      "container",
+    ]),
+    pausedByBreakwater: this.#gauge(
+      "container_paused_by_breakwater",
+      "1 while breakwater holds the container paused.",
+      ["container"],
+    ),
+    info: this.#gauge("container_info", "Constant 1, with the container's roles as labels.", [
+      "container",
+      "image",
+      "heal",
+      "protected",
+      "gpu_owner",
+    ]),
+    engineUp: this.#gauge("engine_up", "1 when the Docker engine answered the last sample.", []),
+    watchdogStreak: this.#gauge(
+      "watchdog_streak",
+      "Readings in a row over the high (kind=high) or under the low (kind=low) watermark.",
+      ["kind"],
+    ),
+    watchdogStreakTarget: this.#gauge(
+      "watchdog_streak_target",
+      "Readings in a row that trip (kind=high) or clear (kind=low).",
+      ["kind"],
+    ),
+    watchdogArmed: this.#gauge("watchdog_armed", "1 when the GPU watchdog may act.", []),
+    watchdogTripped: this.#gauge("watchdog_tripped", "1 while GPU pressure is tripped.", []),
+    watchdogRung: this.#gauge(
+      "watchdog_next_rung",
+      "The ladder rung the next trip climbs, 0-based.",
+      [],
+    ),
+    watchdogHeld: this.#gauge(
+      "watchdog_held_containers",
+      "Containers breakwater holds paused or stopped.",
+      ["kind"],
+    ),
+    probeUp: this.#gauge("probe_up", "1 when the probe's last answer was 2xx in time.", ["probe"]),
+  };
+  readonly #cpuSeconds = new client.Counter({
+    name: "breakwater_container_cpu_usage_seconds_total",
+    help: "Cumulative CPU time of the container's processes.",
+    labelNames: ["container"],
+    registers: [this.registry],
+  });
+  readonly #breakwaterRestarts = this.#counter(
+    "container_restarts_total",
+    "Restarts breakwater made.",
+    ["container"],
+  );
+  readonly #actions = this.#counter("actions_total", "Journal entries by action and result.", [
+    "action",
+    "result",
+  ]);
+  readonly #gpuReadErrors = this.#counter(
+    "gpu_read_errors_total",
+    "GPU readings that failed or came back partial.",
+    ["source"],
+  );
+  readonly #gpuReadings = this.#counter("gpu_readings_total", "GPU readings taken.", ["source"]);
+  readonly #notifications = this.#counter(
+    "notifications_total",
+    "Notifications by channel and result.",
+    ["channel", "result"],
+  );
+  readonly #probeDuration = new client.Histogram({
+    name: "breakwater_probe_duration_seconds",
+    help: "Time a probe took to answer (or to fail).",
+    labelNames: ["probe"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: "breakwater_" });
+  }
+
+  /** The exposition text for `/metrics`. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The content type Prometheus expects. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Replaces every per-container series with the latest sample; removed containers vanish. */
+  observeContainers(rows: readonly ContainerMetricsRow[]): void {
+    const g = this.#gauges;
+    for (
+      const gauge of [
+        g.cpuLimit,
+        g.memoryWorkingSet,
+        g.memoryLimit,
+        g.health,
+        g.running,
+        g.dockerRestarts,
+        g.pausedByBreakwater,
+        g.info,
+      ]
+    ) {
+      gauge.reset();
+    }
+    this.#cpuSeconds.reset();
+    g.engineUp.set(1);
+    for (const row of rows) {
+      const container = row.name;
+      if (row.cpuLimited) g.cpuLimit.set({ container }, row.nanoCpus / 1e9);
+      if (row.memoryLimited) g.memoryLimit.set({ container }, row.memoryLimitBytes);
+      if (row.memoryBytes !== null) g.memoryWorkingSet.set({ container }, row.memoryBytes);
+      if (row.cpuSeconds !== null) this.#cpuSeconds.inc({ container }, row.cpuSeconds);
+      for (const state of HEALTH_STATES) {
+        g.health.set({ container, state }, row.health === state ? 1 : 0);
+      }
+      g.running.set({ container }, row.state === "running" ? 1 : 0);
+      g.dockerRestarts.set({ container }, row.restarts);
+      g.pausedByBreakwater.set({ container }, row.pausedByBreakwater ? 1 : 0);
+      g.info.set({
+        container,
+        image: row.image,
+        heal: String(row.heal),
+        protected: String(row.protected),
+        gpu_owner: String(row.gpuOwner),
+      }, 1);
+    }
+  }
+
+  /** The engine did not answer the last sample. */
+  engineDown(): void {
+    this.#gauges.engineUp.set(0);
+  }
+
+  /** The latest GPU reading and the VRAM each container holds. */
+  observeGpu(sample: GpuSample, attribution: VramAttribution | null, unknown: boolean): void {
+    const g = this.#gauges;
+    this.#gpuReadings.inc({ source: sample.source });
+    if (unknown) this.#gpuReadErrors.inc({ source: sample.source });
+    if (!sample.ok) return;
+    for (
+      const gauge of [
+        g.gpuMemoryUsed,
+        g.gpuMemoryTotal,
+        g.gpuUtilization,
+        g.gpuTemperature,
+        g.gpuPower,
+        g.gpuPowerLimit,
+      ]
+    ) {
+      gauge.reset();
+    }
+    for (const gpu of sample.gpus) {
+      const labels = { gpu: String(gpu.index), uuid: gpu.uuid, name: gpu.name };
+      const set = (gauge: client.Gauge, value: number | null) =>
+        value !== null && gauge.set(labels, value);
+      set(g.gpuMemoryUsed, gpu.memoryUsedBytes);
+      set(g.gpuMemoryTotal, gpu.memoryTotalBytes);
+      set(g.gpuUtilization, gpu.utilizationPercent === null ? null : gpu.utilizationPercent / 100);
+      set(g.gpuTemperature, gpu.temperatureCelsius);
+      set(g.gpuPower, gpu.powerWatts);
+      set(g.gpuPowerLimit, gpu.powerLimitWatts);
+    }
+    g.containerVram.reset();
+    if (attribution?.available) {
+      for (const [container, bytes] of Object.entries(attribution.byContainer)) {
+        g.containerVram.set({ container }, bytes);
+      }
+    }
+  }
+
+  /** The GPU watchdog's state. */
+  observeWatchdog(state: GpuWatchState, config: GpuConfig): void {
+    const g = this.#gauges;
+    g.watchdogStreak.set({ kind: "high" }, state.highStreak);
+    g.watchdogStreak.set({ kind: "low" }, state.lowStreak);
+    g.watchdogStreakTarget.set({ kind: "high" }, config.streak);
+    g.watchdogStreakTarget.set({ kind: "low" }, config.clearStreak);
+    g.watchdogArmed.set(state.armed ? 1 : 0);
+    g.watchdogTripped.set(state.tripped ? 1 : 0);
+    g.watchdogRung.set(state.nextRung);
+    g.watchdogHeld.set({ kind: "paused" }, state.paused.length);
+    g.watchdogHeld.set({ kind: "stopped" }, state.stopped.length);
+  }
+
+  /** Counts a journal entry, and a restart breakwater made. */
+  recordEntry(entry: JournalEntry): void {
+    this.#actions.inc({ action: entry.action, result: entry.result });
+    if (entry.action === "restart" && entry.result === "ok" && entry.container) {
+      this.#breakwaterRestarts.inc({ container: entry.container.name });
+    }
+  }
+
+  /** A probe's answer (or failure) and how long it took. */
+  observeProbe(result: ProbeResult): void {
+    this.#probeDuration.observe({ probe: result.name }, result.latencyMs / 1_000);
+    this.#gauges.probeUp.set({ probe: result.name }, result.up ? 1 : 0);
+  }
+
+  /** A notification sent or given up on. */
+  recordNotification(channel: string, result: "sent" | "failed" | "dropped"): void {
+    this.#notifications.inc({ channel, result });
+  }
+
+  #gauge(name: string, help: string, labelNames: string[]): client.Gauge {
+    return new client.Gauge({
+      name: `breakwater_${name}`,
+      help,
+      labelNames,
+      registers: [this.registry],
+    });
+  }
+
+  #counter(name: string, help: string, labelNames: string[]): client.Counter {
+    return new client.Counter({
+      name: `breakwater_${name}`,
+      help,
+      labelNames,
+      registers: [this.registry],
+    });
+  }
+}

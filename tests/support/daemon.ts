@@ -113,6 +113,12 @@ export class Daemon {
     }, { timeoutMs });
   }
 
+  /** The control API's address, from the line the daemon prints when it listens. */
+  async apiUrl(): Promise<string> {
+    await this.waitForOutput(/control API listening on http/);
+    return /control API listening on (http:\/\/\S+)/.exec(this.#output)![1];
+  }
+
   /** Kills it with SIGKILL, as a crash or an OOM kill would, and waits for it to end. */
   async kill(): Promise<void> {
     if (!this.#exited) this.#child.kill("SIGKILL");

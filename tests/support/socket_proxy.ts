@@ -5,6 +5,8 @@
 export class SocketProxy {
   #listener?: Deno.UnixListener;
   readonly #connections = new Set<Deno.Conn>();
+  /** Connections made to the engine through the proxy so far. */
+  connectionsMade = 0;
 
   constructor(readonly path: string, readonly upstream = "/var/run/docker.sock") {}
 
@@ -38,6 +40,7 @@ export class SocketProxy {
   }
 
   async #forward(client: Deno.Conn): Promise<void> {
+    this.connectionsMade++;
     const engine = await Deno.connect({ transport: "unix", path: this.upstream });
     this.#connections.add(client);
     this.#connections.add(engine);

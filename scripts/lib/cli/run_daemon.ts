@@ -1,7 +1,3 @@
-import { createControlApiHandler } from "../api/control_api.ts";
-import { isLoopback, serveApi } from "../api/serve_api.ts";
-import { buildStatus } from "../api/status.ts";
-import { resolveToken } from "../api/token.ts";
 import { abortableSleep } from "../abortable_sleep.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, selectGpuReader } from "../gpu/select_reader.ts";
@@ -12,8 +8,8 @@ import { createLogger } from "../log/logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { ProbeLoop } from "../probes/probe_loop.ts";
-import { isGpuOwner, isProtected } from "../selection/container_roles.ts";
 import { describeEntry, openContext } from "./context.ts";
+import { startControlApi } from "./control_api_server.ts";
 import { ExitCode } from "./exit_code.ts";
 
 /** Options for {@linkcode runDaemon}. */
@@ -43,11 +39,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const log = createLogger({ json: options.json, verbose: options.verbose });
   const metrics = new Metrics();
   let failed = false;
-  let notifier: Notifier | undefined;
   const onEntry = (entry: JournalEntry) => {
     failed ||= entry.result === "failed";
     metrics.recordEntry(entry);
-    notifier?.notify(entry);
+    notifier.notify(entry);
     log.log(entry.result === "failed" ? "error" : "info", describeEntry(entry), {
       container: entry.container?.name,
       result: entry.result,
@@ -61,7 +56,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     onEntry,
   });
   const { config, engine, store, executor, journal } = context;
-  notifier = new Notifier({
+  const notifier = new Notifier({
     config: config.notify,
     onDelivery: (channel, result, entry, error) => {
       metrics.recordNotification(channel, result);
@@ -173,7 +168,19 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
           error: result.error ?? `status ${result.status}`,
         }),
     });
-    const server = serving ? await startApi() : null;
+    const server = serving
+      ? await startControlApi({
+        ...context,
+        log,
+        metrics,
+        sampler,
+        probes,
+        gpu,
+        gpuReason: gpuChoice?.reason ?? "GPU watchdog not running",
+        engineError: () => engineError,
+        setEngineError: (error) => engineError = error,
+      })
+      : null;
 
     const onSignal = () => {
       log.log("info", "stopping: finishing work in flight");
@@ -197,91 +204,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     }
     log.log("info", "stopped; state saved", { state: store.path });
     return ExitCode.Ok;
-
-    async function startApi() {
-      const token = await resolveToken({
-        tokenFile: config.api.tokenFile,
-        stateDir: config.stateDir,
-      });
-      if (!isLoopback(config.api.host)) {
-        log.log(
-          "warn",
-          `the control API listens on ${config.api.host}, reachable from other machines; ` +
-            "every action still needs the token, but keep it on 127.0.0.1 unless Grafana runs elsewhere",
-        );
-      }
-      const startedAt = Date.now();
-      const engineStatus = () => ({
-        reachable: engineError === undefined,
-        address: engine.endpoint.address,
-        ...(engineError ? { error: engineError } : {}),
-      });
-      const handler = createControlApiHandler({
-        token: token.token,
-        publicMetrics: config.api.publicMetrics,
-        journal,
-        healthz: () =>
-          Promise.resolve({
-            status: "ok",
-            engine: engineStatus(),
-            uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
-          }),
-        async status() {
-          if (Date.now() - sampler.latest.sampledAt > config.metricsInterval) {
-            await sampler.sample().then(
-              () => engineError = undefined,
-              (error: Error) => engineError = error.message,
-            );
-          }
-          return buildStatus({
-            config,
-            rows: sampler.latest.rows,
-            engine: engineStatus(),
-            gpu: {
-              enabled: gpu !== null,
-              source: gpu?.source ?? null,
-              reason: gpuChoice?.reason ?? "GPU watchdog not running",
-              observation: gpu?.latest?.observation ?? null,
-            },
-            gpuState: store.current.gpu,
-            healState: store.current.heal,
-            probes: [...probes.latest.values()],
-            now: Date.now(),
-          });
-        },
-        metrics: async () => ({ text: await metrics.text(), contentType: metrics.contentType }),
-        findContainer: async (name) =>
-          (await engine.list()).find((container) => container.name === name),
-        untouchable: (container) =>
-          isProtected(container, config.protected)
-            ? "protected (label breakwater.protected=true or the protected list); breakwater never touches it"
-            : isGpuOwner(container, config.gpu.owner)
-            ? "the GPU owner (label breakwater.gpu-owner=true or gpu.owner); breakwater never touches it"
-            : null,
-        act: (action) => executor.execute({ ...action, stopTimeoutMs: config.heal.stopTimeout }),
-        async setArmed(armed, actor) {
-          await store.update((state) => ({
-            state: { ...state, gpu: { ...state.gpu, armed } },
-            result: undefined,
-          }));
-          metrics.observeWatchdog(store.current.gpu, config.gpu);
-          return await executor.note({
-            action: armed ? "watchdog-arm" : "watchdog-disarm",
-            container: null,
-            reason: armed
-              ? "GPU watchdog armed"
-              : "GPU watchdog disarmed: it reads and journals, acts on nothing",
-            actor,
-            result: "ok",
-          });
-        },
-      });
-      const server = serveApi(config.api.host, config.api.port, handler);
-      log.log("info", `control API listening on ${server.url}`, {
-        token: token.source === "BREAKWATER_TOKEN" ? "from BREAKWATER_TOKEN" : token.path,
-      });
-      return server;
-    }
   } finally {
     gpuChoice?.reader?.close();
   }

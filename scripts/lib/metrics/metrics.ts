@@ -1,3 +1,4 @@
+import process from "node:process";
 import client from "prom-client";
 import type { GpuConfig } from "../config/schema.ts";
 import type { VramAttribution } from "../gpu/attribution.ts";
@@ -149,7 +150,7 @@ export class Metrics {
   });
 
   constructor() {
-    client.collectDefaultMetrics({ register: this.registry, prefix: "breakwater_" });
+    this.#processMetrics();
   }
 
   /** The exposition text for `/metrics`. */
@@ -276,6 +277,46 @@ export class Metrics {
   /** A notification sent or given up on. */
   recordNotification(channel: string, result: "sent" | "failed" | "dropped"): void {
     this.#notifications.inc({ channel, result });
+  }
+
+  /** The daemon's own footprint, read at each scrape. */
+  #processMetrics(): void {
+    const startTime = Math.round(Date.now() / 1_000 - performance.now() / 1_000);
+    const registers = [this.registry];
+    new client.Gauge({
+      name: "breakwater_process_resident_memory_bytes",
+      help: "Resident memory of the breakwater process.",
+      registers,
+      collect() {
+        this.set(Deno.memoryUsage().rss);
+      },
+    });
+    new client.Gauge({
+      name: "breakwater_process_heap_used_bytes",
+      help: "JavaScript heap in use.",
+      registers,
+      collect() {
+        this.set(Deno.memoryUsage().heapUsed);
+      },
+    });
+    new client.Counter({
+      name: "breakwater_process_cpu_seconds_total",
+      help: "User and system CPU time of the breakwater process.",
+      registers,
+      collect() {
+        const usage = process.cpuUsage();
+        this.reset();
+        this.inc((usage.user + usage.system) / 1e6);
+      },
+    });
+    new client.Gauge({
+      name: "breakwater_process_start_time_seconds",
+      help: "When the breakwater process started, seconds since the epoch.",
+      registers,
+      collect() {
+        this.set(startTime);
+      },
+    });
   }
 
   #gauge(name: string, help: string, labelNames: string[]): client.Gauge {

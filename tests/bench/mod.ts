@@ -1,9 +1,10 @@
 /**
- * `deno task bench [heal] [health]`: measures breakwater on the local Docker engine and prints
+ * `deno task bench [heal] [health] [footprint]`: measures breakwater on the local Docker engine and prints
  * the figures. With no names, runs every benchmark.
  * @module
  */
 import { benchHealLatency } from "./heal_latency.ts";
+import { benchFootprint } from "./footprint.ts";
 import { benchHealthWallTime } from "./health_wall_time.ts";
 import { describeSamples } from "./stats.ts";
 
@@ -22,6 +23,26 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
       console.log(`  ${describeSamples(times)}   target (100 containers): under 1000 ms`);
     }
   },
+};
+
+const FOOTPRINT_SECONDS = Number(Deno.env.get("BENCH_FOOTPRINT_SECONDS") ?? 120);
+
+BENCHMARKS.footprint = async () => {
+  console.log(
+    `daemon footprint, 50 containers, GPU poll every 1 s (stand-in reader), ${FOOTPRINT_SECONDS} s:`,
+  );
+  const footprint = await benchFootprint(50, FOOTPRINT_SECONDS);
+  console.log(
+    `  RSS median ${footprint.rssMedianMb.toFixed(1)} MB, max ${
+      footprint.rssMaxMb.toFixed(1)
+    } MB   target: ≤ 80 MB`,
+  );
+  console.log(
+    `  CPU ${
+      footprint.cpuPercentOfOneCore.toFixed(2)
+    } % of one core (nvidia-smi stand-in processes: ` +
+      `${footprint.childCpuPercentOfOneCore.toFixed(2)} %)   target: ≤ 1 %`,
+  );
 };
 
 const chosen = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHMARKS);

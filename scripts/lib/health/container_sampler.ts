@@ -53,6 +53,7 @@ export class ContainerSampler {
         cpuSeconds: after ? after.cpuTotalNs / 1e9 : null,
         pausedByBreakwater: paused.has(snapshot.id) && snapshot.state === "paused",
         gpuOwner: isGpuOwner(snapshot, config.gpu.owner),
+        labels: snapshot.labels,
       };
     });
     this.#previous.clear();

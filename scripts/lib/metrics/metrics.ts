@@ -16,6 +16,7 @@ export interface ContainerMetricsRow extends HealthRow {
   cpuSeconds: number | null;
   pausedByBreakwater: boolean;
   gpuOwner: boolean;
+  labels: Record<string, string>;
 }
 
 /**

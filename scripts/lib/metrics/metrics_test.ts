@@ -24,6 +24,7 @@ const row = (name: string, overrides: Partial<ContainerMetricsRow> = {}): Contai
   cpuSeconds: 12.5,
   pausedByBreakwater: false,
   gpuOwner: false,
+  labels: {},
   ...overrides,
 });
 

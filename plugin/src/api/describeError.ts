@@ -1,0 +1,26 @@
+import { isFetchError } from '@grafana/runtime';
+
+/**
+ * Turns what Grafana's backend service throws into one sentence a person can act on: the control
+ * API's own message when it sent one, else what the status means through the plugin proxy.
+ */
+export function describeError(error: unknown): string {
+  if (!isFetchError(error)) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const body = error.data as { error?: string; message?: string } | undefined;
+  const message = body?.message;
+  if (error.status === 401) {
+    return `The control API refused the token (401${message ? `: ${message}` : ''}). Save the token that breakwater printed or that BREAKWATER_TOKEN holds.`;
+  }
+  if (error.status === 403 && message && /route access denied/i.test(message)) {
+    return 'Your Grafana role may not do this: acting needs the Editor role.';
+  }
+  if (error.status === 502 || error.status === 503 || error.status === 504 || error.status === 0) {
+    return `Grafana could not reach the control API (${error.status || 'no answer'}${message ? `: ${message}` : ''}). Is \`deno task watch\` running, and is the API URL right?`;
+  }
+  if (error.status === 404 && !body?.error) {
+    return 'The control API URL is not set, or the app is not enabled: open the app configuration page.';
+  }
+  return message ?? `${error.status} ${error.statusText ?? ''}`.trim();
+}

@@ -1,0 +1,16 @@
+import type { components } from './schema.gen';
+
+type Schemas = components['schemas'];
+
+/** The control API's answers, typed from its OpenAPI document (src/api/openapi.json). */
+export type Status = Schemas['Status'];
+export type Container = Schemas['Container'];
+export type Gpu = Schemas['Gpu'];
+export type Watchdog = Schemas['Watchdog'];
+export type JournalEntry = Schemas['JournalEntry'];
+export type ActionResult = Schemas['ActionResult'];
+export type WatchdogResult = Schemas['WatchdogResult'];
+export type ApiErrorBody = Schemas['Error'];
+
+/** The actions the API takes on a container. */
+export type ContainerAction = 'restart' | 'pause' | 'unpause' | 'stop' | 'start';

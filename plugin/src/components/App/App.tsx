@@ -1,0 +1,57 @@
+import React, { useEffect, useMemo, useState } from 'react';
+import type { AppRootProps } from '@grafana/data';
+import { Alert, FilterInput, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+import { BreakwaterClient } from '../../api/client';
+import { describeError } from '../../api/describeError';
+import type { JournalEntry } from '../../api/types';
+import type { AppJsonData } from '../../types';
+import { canAct } from '../../utils/canAct';
+import { ControlView } from '../ControlView/ControlView';
+import { JournalTable } from '../JournalTable/JournalTable';
+
+const RESULTS = ['all', 'ok', 'failed', 'skipped', 'dry-run', 'noted'] as const;
+
+/** The app's page: the control view full-page, and the whole journal with filters. */
+export function App(_props: AppRootProps<AppJsonData>) {
+  const client = useMemo(() => new BreakwaterClient(), []);
+  const [entries, setEntries] = useState<JournalEntry[]>([]);
+  const [error, setError] = useState<string>();
+  const [search, setSearch] = useState('');
+  const [result, setResult] = useState<(typeof RESULTS)[number]>('all');
+
+  useEffect(() => {
+    client.journal({ limit: 1000 }).then(setEntries, (caught) => setError(describeError(caught)));
+  }, [client]);
+
+  const needle = search.trim().toLowerCase();
+  const shown = entries.filter(
+    (entry) =>
+      (result === 'all' || entry.result === result) &&
+      (!needle ||
+        [entry.action, entry.actor, entry.reason, entry.container?.name ?? ''].some((field) => field.toLowerCase().includes(needle)))
+  );
+
+  return (
+    <Stack direction="column" gap={3}>
+      <ControlView
+        client={client}
+        canAct={canAct()}
+        options={{ scope: 'all', label: '', pattern: '', refreshSeconds: 10, showJournal: false, journalLimit: 10 }}
+      />
+      <Stack direction="column" gap={1}>
+        <Text element="h3">Journal</Text>
+        <Stack gap={1} alignItems="center" wrap="wrap">
+          <FilterInput placeholder="Container, action, person or reason" value={search} onChange={setSearch} width={40} />
+          <RadioButtonGroup options={RESULTS.map((value) => ({ value, label: value }))} value={result} onChange={setResult} size="sm" />
+        </Stack>
+        {error ? (
+          <Alert severity="error" title="Could not read the journal">
+            {error}
+          </Alert>
+        ) : (
+          <JournalTable entries={shown} />
+        )}
+      </Stack>
+    </Stack>
+  );
+}

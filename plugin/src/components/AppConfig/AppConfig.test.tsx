@@ -1,0 +1,79 @@
+import React from 'react';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import type { AppPluginMeta, PluginType } from '@grafana/data';
+import { statusFixture } from '../../test/fixtures';
+import { PROXY, server, setupMswServer } from '../../test/server';
+import type { AppJsonData } from '../../types';
+import { AppConfig, type AppConfigProps } from './AppConfig';
+
+setupMswServer();
+
+function props(meta: Partial<AppPluginMeta<AppJsonData>> = {}): AppConfigProps {
+  return {
+    plugin: {
+      meta: {
+        id: 'breakwater-control-app',
+        name: 'breakwater',
+        type: 'app' as PluginType,
+        enabled: true,
+        jsonData: { apiUrl: 'http://127.0.0.1:8787' },
+        secureJsonFields: {},
+        ...meta,
+      },
+    },
+    query: {},
+  } as unknown as AppConfigProps;
+}
+
+function captureSettings() {
+  const saved: unknown[] = [];
+  server.use(
+    http.post('http://localhost/api/plugins/breakwater-control-app/settings', async ({ request }) => {
+      saved.push(await request.json());
+      return HttpResponse.json({ message: 'Plugin settings updated' });
+    })
+  );
+  return saved;
+}
+
+describe('AppConfig', () => {
+  it('saves the URL and leaves the stored token alone when it was not changed', async () => {
+    const saved = captureSettings();
+    render(<AppConfig {...props({ secureJsonFields: { token: true } })} />);
+    expect(screen.getByDisplayValue('configured')).toBeDisabled();
+    const url = screen.getByLabelText(/^API URL/);
+    await userEvent.clear(url);
+    await userEvent.type(url, 'http://host.docker.internal:8787/');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(saved).toEqual([{ enabled: true, pinned: true, jsonData: { apiUrl: 'http://host.docker.internal:8787' } }])
+    );
+    expect(await screen.findByText('Saved.')).toBeInTheDocument();
+  });
+
+  it('sends a new token only once typed, then shows it as configured', async () => {
+    const saved = captureSettings();
+    render(<AppConfig {...props({ secureJsonFields: { token: true } })} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
+    await userEvent.type(screen.getByLabelText(/^Token/), 'new-token');
+    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ secureJsonData: { token: 'new-token' } });
+    expect(await screen.findByDisplayValue('configured')).toBeInTheDocument();
+  });
+
+  it('tests the connection through the proxy: success, wrong token, unreachable', async () => {
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json(statusFixture())));
+    render(<AppConfig {...props()} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText('Connected: 4 containers, Docker engine reachable, GPU watchdog tripped.')).toBeInTheDocument();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ error: 'unauthorized', message: 'wrong token' }, { status: 401 })));
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText(/refused the token \(401: wrong token\)/)).toBeInTheDocument();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.error()));
+    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    expect(await screen.findByText(/Grafana could not reach the control API \(no answer/)).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,105 @@
+import React from 'react';
+import { Badge, type BadgeColor, Button, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
+import type { Container, ContainerAction } from '../../api/types';
+import { formatBytes, formatPercent } from '../../utils/format';
+
+interface Props {
+  containers: Container[];
+  canAct: boolean;
+  onAction: (container: Container, action: ContainerAction) => void;
+}
+
+const STATE_COLOR: Record<string, BadgeColor> = { running: 'green', paused: 'orange', exited: 'red', dead: 'red' };
+const HEALTH_COLOR: Record<string, BadgeColor> = { healthy: 'green', unhealthy: 'red', starting: 'blue', none: 'darkgrey' };
+
+/** The actions that make sense for a container in its state. */
+export function actionsFor(container: Container): ContainerAction[] {
+  if (container.state === 'running') {
+    return ['restart', 'pause', 'stop'];
+  }
+  if (container.state === 'paused') {
+    return ['unpause'];
+  }
+  return ['start'];
+}
+
+export const ACTION_LABEL: Record<ContainerAction, string> = {
+  restart: 'Restart',
+  pause: 'Pause',
+  unpause: 'Resume',
+  stop: 'Stop',
+  start: 'Start',
+};
+
+/** Containers with state and health badges, CPU and memory against limits, VRAM, flags and actions. */
+export function ContainersTable({ containers, canAct, onAction }: Props) {
+  const columns: Array<Column<Container>> = [
+    { id: 'name', header: 'Container', cell: ({ row }) => <Text weight="medium">{row.original.name}</Text> },
+    {
+      id: 'state',
+      header: 'State',
+      cell: ({ row }) => (
+        <Stack gap={0.5}>
+          <Badge text={row.original.state} color={STATE_COLOR[row.original.state] ?? 'darkgrey'} />
+          {row.original.pausedByBreakwater && <Badge text="paused by breakwater" color="orange" icon="pause" />}
+        </Stack>
+      ),
+    },
+    {
+      id: 'health',
+      header: 'Health',
+      cell: ({ row }) => <Badge text={row.original.health} color={HEALTH_COLOR[row.original.health] ?? 'darkgrey'} />,
+    },
+    {
+      id: 'cpuPercent',
+      header: 'CPU / limit',
+      cell: ({ row }) => {
+        const c = row.original;
+        return `${formatPercent(c.cpuPercent)} / ${c.cpuLimited ? `${(c.nanoCpus / 1e9).toFixed(2)} CPU` : 'no limit'}`;
+      },
+    },
+    {
+      id: 'memoryBytes',
+      header: 'Memory / limit',
+      cell: ({ row }) => {
+        const c = row.original;
+        return `${formatBytes(c.memoryBytes)} / ${c.memoryLimited ? formatBytes(c.memoryLimitBytes) : 'no limit'}`;
+      },
+    },
+    { id: 'vramBytes', header: 'VRAM', cell: ({ row }) => formatBytes(row.original.vramBytes) },
+    { id: 'restarts', header: 'Restarts' },
+    {
+      id: 'flags',
+      header: 'Roles',
+      cell: ({ row }) => (
+        <Stack gap={0.5} wrap="wrap">
+          {row.original.gpuOwner && <Badge text="GPU owner" color="purple" />}
+          {row.original.protected && <Badge text="protected" color="blue" icon="lock" />}
+          {row.original.heal && <Badge text="heal" color="green" icon="heart" />}
+        </Stack>
+      ),
+    },
+    {
+      id: 'actions',
+      header: '',
+      visible: () => canAct,
+      cell: ({ row }) =>
+        row.original.pausable ? (
+          <Stack gap={0.5}>
+            {actionsFor(row.original).map((action) => (
+              <Button
+                key={action}
+                size="sm"
+                variant={action === 'stop' ? 'destructive' : 'secondary'}
+                aria-label={`${ACTION_LABEL[action]} ${row.original.name}`}
+                onClick={() => onAction(row.original, action)}
+              >
+                {ACTION_LABEL[action]}
+              </Button>
+            ))}
+          </Stack>
+        ) : null,
+    },
+  ];
+  return <InteractiveTable columns={columns} data={containers} getRowId={(c: Container) => c.id} />;
+}

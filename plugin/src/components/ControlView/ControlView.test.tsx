@@ -1,0 +1,144 @@
+import React from 'react';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { BreakwaterClient } from '../../api/client';
+import { journalFixture, statusFixture } from '../../test/fixtures';
+import { PROXY, server, setupMswServer } from '../../test/server';
+import type { StackPanelOptions } from '../../types';
+import { ControlView } from './ControlView';
+
+setupMswServer();
+
+const options: StackPanelOptions = { scope: 'all', label: '', pattern: '', refreshSeconds: 60, showJournal: true, journalLimit: 10 };
+
+function serve(status = statusFixture()) {
+  const posts: Array<{ path: string; body: unknown }> = [];
+  server.use(
+    http.get(`${PROXY}/status`, () => HttpResponse.json(status)),
+    http.get(`${PROXY}/journal`, ({ request }) => {
+      expect(new URL(request.url).searchParams.get('limit')).toBe('10');
+      return HttpResponse.json({ entries: journalFixture });
+    }),
+    http.post(`${PROXY}/containers/:name/:action`, async ({ params, request }) => {
+      const text = await request.text();
+      posts.push({ path: `${params.name}/${params.action}`, body: text ? JSON.parse(text) : null });
+      return HttpResponse.json({ entry: { ...journalFixture[0], action: String(params.action), actor: 'grafana:editor' } });
+    }),
+    http.post(`${PROXY}/watchdog/:action`, ({ params }) => {
+      posts.push({ path: `watchdog/${params.action}`, body: null });
+      return HttpResponse.json({ armed: params.action === 'arm', entry: { ...journalFixture[0], action: `watchdog-${params.action}`, container: null } });
+    })
+  );
+  return posts;
+}
+
+/** The row of a container in the containers table (the first table; the journal is the second). */
+const rowOf = (name: string) => within(screen.getAllByRole('table')[0]).getByText(name).closest('tr')!;
+
+const view = (canAct: boolean, overrides: Partial<StackPanelOptions> = {}) =>
+  render(<ControlView client={new BreakwaterClient()} options={{ ...options, ...overrides }} canAct={canAct} />);
+
+describe('ControlView', () => {
+  it('shows loading, then containers with badges, limits, VRAM, roles, GPU and watchdog state', async () => {
+    serve();
+    view(false);
+    expect(screen.getByText(/Loading breakwater status/)).toBeInTheDocument();
+    expect(await screen.findAllByText('ingest')).not.toHaveLength(0);
+    const ingestRow = rowOf('ingest');
+    expect(within(ingestRow).getByText('running')).toBeInTheDocument();
+    expect(within(ingestRow).getByText('healthy')).toBeInTheDocument();
+    expect(within(ingestRow).getByText('12.5 % / 1.00 CPU')).toBeInTheDocument();
+    expect(within(ingestRow).getByText('200 MiB / 512 MiB')).toBeInTheDocument();
+    const ollamaRow = rowOf('ollama');
+    expect(within(ollamaRow).getByText('GPU owner')).toBeInTheDocument();
+    expect(within(ollamaRow).getByText('136 GiB')).toBeInTheDocument();
+    expect(within(rowOf('grafana')).getByText('protected')).toBeInTheDocument();
+    expect(within(rowOf('wa-ingest')).getByText('paused by breakwater')).toBeInTheDocument();
+    expect(screen.getByText('GPU 0: NVIDIA H200')).toBeInTheDocument();
+    expect(screen.getByText('VRAM 96.8 %')).toBeInTheDocument();
+    expect(screen.getByText('tripped')).toBeInTheDocument();
+    expect(screen.getByText(/streak 4\/3 · next rung: stop-top-vram · holding paused: wa-ingest/)).toBeInTheDocument();
+    expect(screen.getByText('container is unhealthy')).toBeInTheDocument();
+  });
+
+  it('gives viewers the state and no action buttons at all', async () => {
+    serve();
+    view(false);
+    await screen.findAllByText('ingest');
+    expect(screen.queryByRole('button', { name: /^(Restart|Pause|Resume|Stop|Start) / })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Arm|Disarm/ })).not.toBeInTheDocument();
+  });
+
+  it('gives editors buttons only where acting is allowed, fit to each state', async () => {
+    serve();
+    view(true);
+    await screen.findAllByText('ingest');
+    expect(screen.getByRole('button', { name: 'Restart ingest' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Stop ingest' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Resume wa-ingest' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /ollama/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /grafana/ })).not.toBeInTheDocument();
+  });
+
+  it('asks for confirmation naming the container and action, then acts and shows the result', async () => {
+    const posts = serve();
+    view(true);
+    await userEvent.click(await screen.findByRole('button', { name: 'Restart ingest' }));
+    expect(screen.getByText('Restart ingest?')).toBeInTheDocument();
+    expect(screen.getByText(/breakwater will restart the container ingest/)).toBeInTheDocument();
+    expect(posts).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Restart' }));
+    await waitFor(() => expect(posts).toEqual([{ path: 'ingest/restart', body: null }]));
+    expect(await screen.findByText('Restart ingest: ok')).toBeInTheDocument();
+  });
+
+  it('does nothing when the confirmation is dismissed', async () => {
+    const posts = serve();
+    view(true);
+    await userEvent.click(await screen.findByRole('button', { name: 'Stop ingest' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(posts).toEqual([]);
+  });
+
+  it("shows the API's error message when an action is refused", async () => {
+    serve();
+    server.use(
+      http.post(`${PROXY}/containers/:name/:action`, () =>
+        HttpResponse.json({ error: 'forbidden', message: 'ingest: protected (label breakwater.protected=true)' }, { status: 403 })
+      )
+    );
+    view(true);
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause ingest' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    expect(await screen.findByText('ingest: protected (label breakwater.protected=true)')).toBeInTheDocument();
+  });
+
+  it('arms and disarms the watchdog after confirmation', async () => {
+    const posts = serve();
+    view(true);
+    await userEvent.click(await screen.findByRole('button', { name: 'Disarm' }));
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disarm' }));
+    await waitFor(() => expect(posts).toEqual([{ path: 'watchdog/disarm', body: null }]));
+    expect(await screen.findByText('GPU watchdog disarmed')).toBeInTheDocument();
+  });
+
+  it('says what is wrong when the API cannot be reached or the token is wrong', async () => {
+    serve();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ message: 'Bad Gateway' }, { status: 502 })));
+    const { unmount } = view(false);
+    expect(await screen.findByText(/Grafana could not reach the control API \(502: Bad Gateway\)/)).toBeInTheDocument();
+    unmount();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ error: 'unauthorized', message: 'wrong token' }, { status: 401 })));
+    view(false);
+    expect(await screen.findByText(/The control API refused the token \(401: wrong token\)/)).toBeInTheDocument();
+  });
+
+  it('shows an empty state when no container matches the filter, and the GPU absence', async () => {
+    serve(statusFixture({ gpu: { source: null, reason: 'no GPU reader: NVML not found', readAt: null, ok: false, gpus: [], attributionAvailable: false } }));
+    view(false, { scope: 'pattern', pattern: 'nothing-*', showJournal: false });
+    expect(await screen.findByText("No containers match the panel's filter.")).toBeInTheDocument();
+    expect(screen.getByText('No GPU reading: no GPU reader: NVML not found')).toBeInTheDocument();
+    expect(screen.queryByText('Journal')).not.toBeInTheDocument();
+  });
+});

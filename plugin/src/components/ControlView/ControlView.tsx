@@ -1,0 +1,189 @@
+import React, { useCallback, useEffect, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, ConfirmModal, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import type { BreakwaterClient } from '../../api/client';
+import { describeError } from '../../api/describeError';
+import type { Container, ContainerAction, JournalEntry, Status } from '../../api/types';
+import type { StackPanelOptions } from '../../types';
+import { filterContainers } from '../../utils/filterContainers';
+import { ACTION_LABEL, ContainersTable } from '../ContainersTable/ContainersTable';
+import { GpuSummary } from '../GpuSummary/GpuSummary';
+import { JournalTable } from '../JournalTable/JournalTable';
+
+interface Props {
+  client: BreakwaterClient;
+  options: StackPanelOptions;
+  canAct: boolean;
+}
+
+type Pending =
+  | { kind: 'container'; container: Container; action: ContainerAction }
+  | { kind: 'watchdog'; action: 'arm' | 'disarm' };
+
+const CONSEQUENCE: Record<ContainerAction, string> = {
+  restart: 'The engine stops it (waiting its stop timeout) and starts it again.',
+  pause: 'Its processes are frozen. Pausing does not free the GPU memory it holds.',
+  unpause: 'Its processes run again.',
+  stop: 'It stops until someone starts it; the GPU memory it held is freed.',
+  start: 'It starts again.',
+};
+
+/**
+ * breakwater's control view: GPU and watchdog, containers with confirmed actions, and the latest
+ * journal entries. Shared by the dashboard panel and the app page; viewers see no action buttons.
+ */
+export function ControlView({ client, options, canAct }: Props) {
+  const styles = useStyles2(getStyles);
+  const [status, setStatus] = useState<Status>();
+  const [journal, setJournal] = useState<JournalEntry[]>([]);
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
+
+  const load = useCallback(
+    () =>
+      Promise.all([
+        client.status(),
+        options.showJournal ? client.journal({ limit: options.journalLimit }) : Promise.resolve([]),
+      ]),
+    [client, options.showJournal, options.journalLimit]
+  );
+
+  const refresh = useCallback(
+    () =>
+      load().then(
+        ([nextStatus, nextJournal]) => {
+          setStatus(nextStatus);
+          setJournal(nextJournal);
+          setError(undefined);
+        },
+        (caught) => setError(describeError(caught))
+      ),
+    [load]
+  );
+
+  useEffect(() => {
+    const timer = setInterval(refresh, Math.max(1, options.refreshSeconds) * 1000);
+    const first = setTimeout(refresh, 0);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(first);
+    };
+  }, [refresh, options.refreshSeconds]);
+
+  const confirm = async () => {
+    const job = pending;
+    setPending(null);
+    if (!job) {
+      return;
+    }
+    try {
+      if (job.kind === 'container') {
+        const { entry } = await client.act(job.container.name, job.action);
+        setNotice({
+          severity: 'success',
+          text: `${ACTION_LABEL[job.action]} ${job.container.name}: ${entry.result}${entry.result === 'dry-run' ? ' (breakwater is in dry-run mode)' : ''}`,
+        });
+      } else {
+        await client.setWatchdog(job.action);
+        setNotice({ severity: 'success', text: `GPU watchdog ${job.action === 'arm' ? 'armed' : 'disarmed'}` });
+      }
+    } catch (caught) {
+      setNotice({ severity: 'error', text: describeError(caught) });
+    }
+    await refresh();
+  };
+
+  if (!status && error) {
+    return (
+      <Alert severity="error" title="breakwater is not answering">
+        {error}
+      </Alert>
+    );
+  }
+  if (!status) {
+    return <LoadingPlaceholder text="Loading breakwater status…" />;
+  }
+  const containers = filterContainers(status.containers, options);
+  return (
+    <div className={styles.view}>
+      {error && (
+        <Alert severity="warning" title="Showing the last status">
+          {error}
+        </Alert>
+      )}
+      {notice && (
+        <Alert severity={notice.severity} title={notice.severity === 'success' ? 'Done' : 'The action failed'} onRemove={() => setNotice(null)}>
+          {notice.text}
+        </Alert>
+      )}
+      {!status.engine.reachable && (
+        <Alert severity="error" title="The Docker engine is not answering">
+          {status.engine.error ?? status.engine.address}
+        </Alert>
+      )}
+      <GpuSummary
+        gpu={status.gpu}
+        watchdog={status.watchdog}
+        canAct={canAct}
+        onWatchdog={(action) => setPending({ kind: 'watchdog', action })}
+      />
+      {containers.length === 0 ? (
+        <EmptyState variant="not-found" hideImage message="No containers match the panel's filter." />
+      ) : (
+        <ContainersTable
+          containers={containers}
+          canAct={canAct}
+          onAction={(container, action) => setPending({ kind: 'container', container, action })}
+        />
+      )}
+      {options.showJournal && (
+        <Stack direction="column" gap={1}>
+          <Text element="h4">Journal</Text>
+          {journal.length === 0 ? <Text color="secondary">No journal entries yet.</Text> : <JournalTable entries={journal} />}
+        </Stack>
+      )}
+      <ConfirmModal
+        isOpen={pending !== null}
+        title={pendingTitle(pending)}
+        body={pendingBody(pending)}
+        confirmText={pending?.kind === 'container' ? ACTION_LABEL[pending.action] : pending?.action === 'arm' ? 'Arm' : 'Disarm'}
+        confirmVariant={pending?.kind === 'container' && pending.action === 'stop' ? 'destructive' : 'primary'}
+        onConfirm={confirm}
+        onDismiss={() => setPending(null)}
+      />
+    </div>
+  );
+}
+
+function pendingTitle(pending: Pending | null): string {
+  if (!pending) {
+    return '';
+  }
+  return pending.kind === 'container'
+    ? `${ACTION_LABEL[pending.action]} ${pending.container.name}?`
+    : `${pending.action === 'arm' ? 'Arm' : 'Disarm'} the GPU watchdog?`;
+}
+
+function pendingBody(pending: Pending | null): string {
+  if (!pending) {
+    return '';
+  }
+  if (pending.kind === 'container') {
+    return `breakwater will ${pending.action} the container ${pending.container.name}. ${CONSEQUENCE[pending.action]} This is recorded in the journal with your name.`;
+  }
+  return pending.action === 'arm'
+    ? 'The watchdog will act on GPU pressure again: unload models, pause noisy containers, stop the biggest VRAM holder.'
+    : 'The watchdog will keep reading and journaling, but act on nothing until armed again.';
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  view: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+    height: '100%',
+    overflow: 'auto',
+  }),
+});

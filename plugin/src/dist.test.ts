@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dist = path.resolve(__dirname, '../dist');
+const json = (file: string) => JSON.parse(readFileSync(path.join(dist, file), 'utf8'));
+
+describe('the build (npm run build)', () => {
+  it('holds the app and the nested panel, their manifests and logos', () => {
+    for (const file of ['plugin.json', 'module.js', 'img/logo.svg', 'panel/plugin.json', 'panel/module.js', 'panel/img/logo.svg']) {
+      expect(existsSync(path.join(dist, file)) ? file : `${file} missing: run npm run build`).toBe(file);
+    }
+    expect(readFileSync(path.join(dist, 'module.js'), 'utf8')).toMatch(/^define\(\["@grafana\/data"|^define\(\[/);
+  });
+
+  it('plugin.json: ids, stamped version, the panel included, and one role-gated route per method', () => {
+    const app = json('plugin.json');
+    const panel = json('panel/plugin.json');
+    expect(app.id).toBe('breakwater-control-app');
+    expect(app.type).toBe('app');
+    expect(panel.id).toBe('breakwater-stack-panel');
+    expect(panel.type).toBe('panel');
+    expect(app.info.version).toBe('1.0.0');
+    expect(app.includes).toContainEqual(expect.objectContaining({ type: 'panel', path: 'panel/plugin.json' }));
+    expect(app.routes.map((r: { path: string; method: string; reqRole: string }) => `${r.method} ${r.path} ${r.reqRole}`)).toEqual([
+      'GET status Viewer',
+      'GET journal Viewer',
+      'GET healthz Viewer',
+      'POST containers Editor',
+      'POST watchdog Editor',
+    ]);
+    for (const route of app.routes) {
+      expect(route.url.startsWith('{{ .JsonData.apiUrl }}/')).toBe(true);
+      expect(route.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }]);
+    }
+  });
+});

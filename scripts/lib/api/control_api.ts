@@ -28,6 +28,8 @@ export interface ControlApiDeps {
   act(action: {
     kind: ContainerActionKind;
     container: { name: string; id: string };
+    /** The container's labels, for its stop timeout. */
+    labels: Record<string, string>;
     reason: string;
     actor: string;
   }): Promise<JournalEntry>;
@@ -201,6 +203,7 @@ async function containerAction(
   const entry = await deps.act({
     kind: action as ContainerActionKind,
     container: { name: container.name, id: container.id },
+    labels: container.labels,
     reason: body.reason ?? `${action} asked through the control API`,
     actor,
   });

@@ -7,7 +7,7 @@ import type { ContainerSampler } from "../health/container_sampler.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { ProbeLoop } from "../probes/probe_loop.ts";
-import { isGpuOwner, isProtected } from "../selection/container_roles.ts";
+import { isGpuOwner, isProtected, stopTimeoutFor } from "../selection/container_roles.ts";
 import type { Context } from "./context.ts";
 
 /** What the control API reads and acts through, inside the daemon. */
@@ -88,7 +88,14 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
         : isGpuOwner(container, config.gpu.owner)
         ? "the GPU owner (label breakwater.gpu-owner=true or gpu.owner); breakwater never touches it"
         : null,
-    act: (action) => executor.execute({ ...action, stopTimeoutMs: config.heal.stopTimeout }),
+    act: ({ labels, ...action }) =>
+      executor.execute({
+        ...action,
+        stopTimeoutMs: stopTimeoutFor(
+          { name: action.container.name, labels },
+          config.heal.stopTimeout,
+        ),
+      }),
     async setArmed(armed, actor) {
       await store.update((state) => ({
         state: { ...state, gpu: { ...state.gpu, armed } },

@@ -101,8 +101,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       },
     })
     : null;
-  if (!heal && !gpu) {
-    log.log("error", "nothing to run: healing and the GPU watchdog are both off or unavailable");
+  const serving = !options.once && (options.api ?? true) && config.api.enabled;
+  if (!heal && !gpu && !serving) {
+    log.log(
+      "error",
+      "nothing to run: healing, the GPU watchdog and the control API are all off or unavailable",
+    );
     return ExitCode.CouldNotRun;
   }
   log.log("info", "breakwater started", {
@@ -141,7 +145,6 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     }
 
     const stop = new AbortController();
-    const serving = (options.api ?? true) && config.api.enabled;
     const sampler = new ContainerSampler(engine, config, () => store.current.gpu);
     let engineError: string | undefined;
     const sampleLoop = async () => {

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { expect, type Page, test } from '@playwright/test';
+
+const SHOTS = `${__dirname}/../artifacts`;
+const grafana = () => process.env.GRAFANA_URL!;
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const startedAt = (name: string) => docker('inspect', '-f', '{{.State.StartedAt}}', name);
+
+let name: string;
+
+test.beforeAll(() => {
+  name = `bw-e2e-${Date.now().toString(36)}`;
+  docker('run', '-d', '--name', name, '--network', 'none', '--label', 'breakwater.stop-timeout=0', '--label', 'breakwater.heal=true', 'breakwater-test-busybox:latest', 'sleep', '100000');
+});
+
+test.afterAll(() => {
+  docker('rm', '-f', name);
+});
+
+async function openPanel(page: Page, role: string) {
+  await page.goto(`${grafana()}/?view=panel&role=${role}&user=${role.toLowerCase()}&pattern=${name}`);
+  await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  expect(await page.locator('body').getAttribute('data-harness-error')).toBeNull();
+}
+
+test('as Editor, restart a real container through the panel, confirmed, journaled with the user', async ({ page }) => {
+  await openPanel(page, 'Editor');
+  await page.screenshot({ path: `${SHOTS}/panel-editor.png`, fullPage: true });
+  const before = startedAt(name);
+  await page.getByRole('button', { name: `Restart ${name}` }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText(`Restart ${name}?`)).toBeVisible();
+  await expect(dialog.getByText(`breakwater will restart the container ${name}.`, { exact: false })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/panel-confirm.png` });
+  await dialog.getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByText(`Restart ${name}: ok`)).toBeVisible();
+  expect(startedAt(name)).not.toBe(before);
+  const journalRow = page.getByRole('row').filter({ hasText: 'grafana:editor' }).filter({ hasText: 'restart' });
+  await expect(journalRow.first()).toBeVisible({ timeout: 15_000 });
+  await page.screenshot({ path: `${SHOTS}/panel-after-restart.png`, fullPage: true });
+});
+
+test('as Viewer, the state shows without buttons, and a forced POST is refused by the proxy', async ({ page }) => {
+  await openPanel(page, 'Viewer');
+  await expect(page.getByRole('button', { name: /^(Restart|Pause|Stop|Resume|Start) / })).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/panel-viewer.png`, fullPage: true });
+  const before = startedAt(name);
+  const forced = await page.evaluate(async (container) => {
+    const response = await fetch(`/api/plugin-proxy/breakwater-control-app/containers/${container}/restart`, { method: 'POST' });
+    return { status: response.status, body: await response.json() };
+  }, name);
+  expect(forced).toEqual({ status: 403, body: { message: 'plugin proxy route access denied' } });
+  expect(startedAt(name)).toBe(before);
+});
+
+test('a wrong token shows a clear error, on the config page and in the panel', async ({ page }) => {
+  await page.goto(`${grafana()}/?view=config&role=Admin&user=admin`);
+  await expect(page.getByLabel(/^Token/)).toHaveValue('configured', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/^Connected: \d+ containers, Docker engine reachable/)).toBeVisible();
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByLabel(/^Token/).fill('not-the-token');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/The control API refused the token \(401: wrong token\)/)).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/config-wrong-token.png`, fullPage: true });
+
+  await page.goto(`${grafana()}/?view=panel&role=Editor&user=editor&pattern=${name}`);
+  await expect(page.getByText(/The control API refused the token \(401: wrong token\)/)).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: `${SHOTS}/panel-wrong-token.png`, fullPage: true });
+
+  await page.goto(`${grafana()}/?view=config&role=Admin&user=admin`);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByLabel(/^Token/).fill('e2e-token-for-the-plugin-proxy');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByText(/^Connected:/)).toBeVisible();
+});
+
+test('the app page shows the control view and the journal with filters', async ({ page }) => {
+  await page.goto(`${grafana()}/?view=app&role=Viewer&user=viewer`);
+  await expect(page.getByRole('heading', { name: 'Journal' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible();
+  await page.getByPlaceholder('Container, action, person or reason').fill('grafana:editor');
+  await expect(page.getByRole('row').filter({ hasText: 'grafana:editor' }).first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/app-page.png`, fullPage: true });
+});

@@ -46,7 +46,7 @@ Exit status: 0 no errors, 1 errors found, 2 could not run.`,
       });
       let parsed: unknown;
       try {
-        parsed = parseYaml(text);
+        parsed = parseYaml(text, { merge: true });
       } catch (error) {
         throw new TypeError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
       }

@@ -41,7 +41,10 @@ Deno.test({
         labels: { "breakwater.gpu-owner": "true" },
         hostConfig: { RestartPolicy: { Name: "always" }, ...GPU_REQUEST },
       });
-      await containers.create("root-bind", { hostConfig: { ...QUOTAS, Binds: ["/:/host:ro"] } });
+      await containers.create("root-bind", { hostConfig: { ...QUOTAS, Binds: ["/:/host"] } });
+      await containers.create("config-bind", {
+        hostConfig: { ...QUOTAS, Binds: ["/etc/hostname:/etc/app-host:ro"] },
+      });
       await containers.create("tmpfs-bind", {
         hostConfig: { ...QUOTAS, Binds: [`${shm}:/scratch`] },
       });
@@ -73,6 +76,7 @@ Deno.test({
         "the owner needs no quotas",
       );
       assert.deepEqual(mine("root-bind"), ["disk.system"]);
+      assert.deepEqual(mine("config-bind"), [], "a read-only configuration bind is not heavy data");
       const rootBind = report.findings.find((finding) =>
         finding.subject === containers.name("root-bind")
       );

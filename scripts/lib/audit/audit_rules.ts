@@ -1,5 +1,5 @@
 import type { AuditWaiver } from "../config/schema.ts";
-import { isGpuOwner } from "../selection/container_roles.ts";
+import { isGpuMonitor, isGpuOwner } from "../selection/container_roles.ts";
 import { matchesGlob } from "../selection/glob.ts";
 import type { AuditHost, AuditSubject } from "./audit_subject.ts";
 
@@ -32,6 +32,16 @@ export const AUDIT_RULES = {
     fix: {
       container: "label the GPU owner: --label breakwater.gpu-owner=true (or list it in gpu.owner)",
       service: 'add labels: {breakwater.gpu-owner: "true"} to the model server\'s service',
+    },
+  },
+  gpuMonitor: {
+    id: "gpu.monitor",
+    severity: "info",
+    fix: {
+      container:
+        "nothing to fix if it only reads GPU metrics; remove --label breakwater.gpu-monitor=true if it loads models",
+      service:
+        "nothing to fix if it only reads GPU metrics; remove the breakwater.gpu-monitor label if it loads models",
     },
   },
   cpuLimit: {
@@ -156,7 +166,19 @@ export function audit(
     });
   };
 
-  const withGpu = subjects.filter((subject) => subject.gpuAccess !== null);
+  const monitors = subjects.filter((subject) =>
+    subject.gpuAccess !== null && isGpuMonitor(subject)
+  );
+  for (const subject of monitors) {
+    add(
+      AUDIT_RULES.gpuMonitor,
+      subject,
+      `GPU access (${subject.gpuAccess}) to read metrics only (label breakwater.gpu-monitor=true)`,
+    );
+  }
+  const withGpu = subjects.filter((subject) =>
+    subject.gpuAccess !== null && !isGpuMonitor(subject)
+  );
   if (withGpu.length > 1) {
     for (const subject of withGpu) {
       add(
@@ -171,7 +193,7 @@ export function audit(
   }
   for (const subject of subjects) {
     const owner = isGpuOwner(subject, options.ownerPatterns);
-    if (subject.gpuAccess !== null && !owner) {
+    if (subject.gpuAccess !== null && !owner && !isGpuMonitor(subject)) {
       add(
         AUDIT_RULES.gpuUnmarked,
         subject,
@@ -209,7 +231,7 @@ export function audit(
     if (subject.restartPolicy === null || subject.restartPolicy === "no") {
       add(AUDIT_RULES.restart, subject, "no restart policy");
     }
-    for (const mount of subject.mounts) {
+    for (const mount of subject.mounts.filter((mount) => !mount.readOnly)) {
       const what = `${mount.type} ${mount.source} → ${mount.target}`;
       if (mount.onSystemDisk === true) {
         add(AUDIT_RULES.systemDisk, subject, `${what} is on the system disk`);

@@ -74,6 +74,16 @@ Deno.test("GPU: one marked owner passes; an unmarked one and a second one are er
   assert.match(findings[0].message, /one of 2 with GPU access .*: ollama, comfy/);
 });
 
+Deno.test("a GPU monitor (dcgm-exporter) is a note, never a second owner", () => {
+  const owner = clean("ollama", { gpuAccess: "gpus", labels: { "breakwater.gpu-owner": "true" } });
+  const monitor = clean("dcgm", {
+    gpuAccess: "runtime: nvidia",
+    labels: { "breakwater.gpu-monitor": "true" },
+  });
+  assert.deepEqual(rules(audit([owner, monitor], null, options)), ["gpu.monitor:dcgm"]);
+  assert.equal(audit([owner, monitor], null, options)[0].severity, "info");
+});
+
 Deno.test("the GPU owner is exempt from CPU and memory limits, by label or config", () => {
   const owner = clean("ollama", {
     gpuAccess: "gpus",
@@ -88,25 +98,27 @@ Deno.test("the GPU owner is exempt from CPU and memory limits, by label or confi
   assert.deepEqual(rules(audit([owner], null, { ...options, ownerPatterns: ["olla*"] })), []);
 });
 
-Deno.test("mounts on the system disk warn; unknown disks are a note", () => {
+Deno.test("writable mounts on the system disk warn; unknown disks are a note; read-only ones are not data", () => {
+  const mount = (
+    source: string,
+    target: string,
+    onSystemDisk: boolean | null,
+    readOnly = false,
+  ) => ({
+    type: "volume" as const,
+    source,
+    target,
+    readOnly,
+    hostPath: onSystemDisk === null ? null : `/data/${source}`,
+    onSystemDisk,
+  });
   const findings = audit(
     [clean("db", {
       mounts: [
-        {
-          type: "volume",
-          source: "pgdata",
-          target: "/var/lib/postgresql",
-          hostPath: "/var/lib/docker/volumes/pgdata/_data",
-          onSystemDisk: true,
-        },
-        {
-          type: "bind",
-          source: "/mnt/data/models",
-          target: "/models",
-          hostPath: "/mnt/data/models",
-          onSystemDisk: false,
-        },
-        { type: "volume", source: "cache", target: "/cache", hostPath: null, onSystemDisk: null },
+        mount("pgdata", "/var/lib/postgresql", true),
+        mount("models", "/models", false),
+        mount("cache", "/cache", null),
+        mount("config", "/etc/app", true, true),
       ],
     })],
     null,
@@ -160,7 +172,7 @@ Deno.test("each fix names a real docker run flag and the Compose key", async () 
     "io.weight": ["--blkio-weight", "blkio_config.weight"],
   };
   for (const rule of Object.values(AUDIT_RULES)) {
-    if (rule.id === "disk.unknown") continue;
+    if (rule.id === "disk.unknown" || rule.id === "gpu.monitor") continue;
     const [flag, key] = expected[rule.id];
     assert.ok(rule.fix.container.includes(`${flag} `), `${rule.id}: container fix names ${flag}`);
     assert.match(

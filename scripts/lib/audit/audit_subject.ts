@@ -4,6 +4,8 @@ export interface AuditMount {
   /** Host path (bind) or volume name. */
   source: string;
   target: string;
+  /** Read-only mounts (configuration, secrets) are not heavy data. */
+  readOnly: boolean;
   /** Where the data lives on the host, when known (a bind's path, a volume's mountpoint). */
   hostPath: string | null;
   /** `null` until read, or when it cannot be told (the engine runs in another VM). */

@@ -72,24 +72,29 @@ function mountsOf(value: unknown, volumes: Json, composeDir: string): AuditMount
     let source: string | undefined;
     let target: string | undefined;
     let type: string | undefined;
+    let readOnly = false;
     if (typeof entry === "string") {
-      [source, target] = entry.split(":");
+      let mode: string | undefined;
+      [source, target, mode] = entry.split(":");
+      readOnly = (mode ?? "").split(",").includes("ro");
       if (target === undefined) return []; // an anonymous volume
       type = /^[./~]/.test(source) || isAbsolute(source) ? "bind" : "volume";
     } else {
       const long = asObject(entry);
       [source, target, type] = [long.source as string, long.target as string, long.type as string];
+      readOnly = long.read_only === true;
     }
     if (!source || !target || (type !== "bind" && type !== "volume")) return [];
     if (type === "bind") {
       const hostPath = resolve(composeDir, source.replace(/^~(?=\/)/, Deno.env.get("HOME") ?? "~"));
-      return [{ type, source, target, hostPath, onSystemDisk: null }];
+      return [{ type, source, target, readOnly, hostPath, onSystemDisk: null }];
     }
     const device = asObject(asObject(volumes[source]).driver_opts).device as string | undefined;
     return [{
       type,
       source,
       target,
+      readOnly,
       hostPath: device ? resolve(composeDir, device) : null,
       onSystemDisk: null,
     }];

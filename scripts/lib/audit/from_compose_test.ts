@@ -112,6 +112,7 @@ Deno.test("mounts: binds resolve against the Compose folder, volumes by driver_o
     image: x
     volumes:
       - ./data:/data
+      - ./config.yml:/etc/app.yml:ro
       - models:/models
       - cache:/cache
       - type: bind
@@ -125,10 +126,18 @@ volumes:
 `);
   assert.deepEqual(service.mounts.map((mount) => [mount.type, mount.source, mount.hostPath]), [
     ["bind", "./data", "/srv/stack/data"],
+    ["bind", "./config.yml", "/srv/stack/config.yml"],
     ["volume", "models", "/mnt/d/models"],
     ["volume", "cache", null],
     ["bind", "/mnt/d/backups", "/mnt/d/backups"],
   ]);
+});
+
+Deno.test("read-only mounts are marked, from the short and the long syntax", () => {
+  const [service] = compose(
+    "services:\n  s:\n    image: x\n    volumes:\n      - ./a:/a:ro\n      - ./b:/b:rw\n      - { type: bind, source: ./c, target: /c, read_only: true }\n",
+  );
+  assert.deepEqual(service.mounts.map((mount) => mount.readOnly), [true, false, true]);
 });
 
 Deno.test("a file without services is refused", () => {

@@ -23,6 +23,7 @@ export function subjectFromInspect(inspect: Docker.ContainerInspectInfo): AuditS
           type: mount.Type,
           source: mount.Type === "volume" ? mount.Name ?? mount.Source : mount.Source,
           target: mount.Destination,
+          readOnly: mount.RW === false,
           hostPath: mount.Source || null,
           onSystemDisk: null,
         }]

@@ -7,6 +7,8 @@ export const HEAL_LABELS = ["breakwater.heal", "autoheal"] as const;
 export const PROTECTED_LABEL = "breakwater.protected";
 /** The label that marks the one container that owns the GPU. */
 export const GPU_OWNER_LABEL = "breakwater.gpu-owner";
+/** The label that marks a container with GPU access that only reads metrics (dcgm-exporter). */
+export const GPU_MONITOR_LABEL = "breakwater.gpu-monitor";
 /** The label that marks a container to pause under GPU pressure. */
 export const GPU_NOISY_LABEL = "breakwater.gpu-noisy";
 /** Labels giving the stop timeout for restarts, in seconds or as a duration. */
@@ -32,6 +34,11 @@ export function isProtected(container: NamedContainer, patterns: readonly string
 /** Whether the container owns the GPU, by label or by a name/pattern in the config. */
 export function isGpuOwner(container: NamedContainer, patterns: readonly string[]): boolean {
   return isTrue(container.labels[GPU_OWNER_LABEL]) || matchesAnyGlob(container.name, patterns);
+}
+
+/** Whether the container reaches the GPU only to read its metrics: not an owner, never a second one. */
+export function isGpuMonitor(container: NamedContainer): boolean {
+  return isTrue(container.labels[GPU_MONITOR_LABEL]);
 }
 
 /** Whether the container is to be paused under GPU pressure, by label or by config. */

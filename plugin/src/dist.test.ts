@@ -6,7 +6,7 @@ const json = (file: string) => JSON.parse(readFileSync(path.join(dist, file), 'u
 
 describe('the build (npm run build)', () => {
   it('holds the app and the nested panel, their manifests and logos', () => {
-    for (const file of ['plugin.json', 'module.js', 'img/logo.svg', 'panel/plugin.json', 'panel/module.js', 'panel/img/logo.svg']) {
+    for (const file of ['plugin.json', 'module.js', 'img/logo.svg', 'panel/plugin.json', 'panel/module.js', 'panel/img/logo.svg', 'dashboards/breakwater-kpi.json']) {
       expect(existsSync(path.join(dist, file)) ? file : `${file} missing: run npm run build`).toBe(file);
     }
     expect(readFileSync(path.join(dist, 'module.js'), 'utf8')).toMatch(/^define\(\["@grafana\/data"|^define\(\[/);
@@ -21,6 +21,8 @@ describe('the build (npm run build)', () => {
     expect(panel.type).toBe('panel');
     expect(app.info.version).toBe('1.0.0');
     expect(app.includes).toContainEqual(expect.objectContaining({ type: 'panel', path: 'panel/plugin.json' }));
+    expect(app.includes).toContainEqual(expect.objectContaining({ type: 'dashboard', path: 'dashboards/breakwater-kpi.json' }));
+    expect(json('dashboards/breakwater-kpi.json').uid).toBe('breakwater-kpi');
     expect(app.routes.map((r: { path: string; method: string; reqRole: string }) => `${r.method} ${r.path} ${r.reqRole}`)).toEqual([
       'GET status Viewer',
       'GET journal Viewer',

@@ -70,7 +70,7 @@ module.exports = (env) => ({
         { from: "src/img", to: "img" },
         { from: "src/panel/img", to: "panel/img" },
         { from: "README.md", to: ".", noErrorOnMissing: true },
-        { from: "src/dashboards", to: "dashboards", noErrorOnMissing: true },
+        { from: "../dashboards/breakwater-kpi.json", to: "dashboards" },
       ],
     }),
   ],

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { TestContainers } from "../support/containers.ts";
+import { createWorkspace, Daemon } from "../support/daemon.ts";
+import { FakeGpu } from "../support/fake_gpu.ts";
+import { Prometheus, startNodeExporter } from "../support/prometheus.ts";
+import { delay, waitFor } from "../support/wait.ts";
+import { allPanels, type Panel } from "./stack_files_test.ts";
+
+const integration = { sanitizeResources: false, sanitizeOps: false };
+const ROOT = new URL("../../", import.meta.url);
+const TOKEN = "prometheus-scrape-token-42";
+
+/** The expression as Grafana would send it, with the dashboard's variables filled in. */
+function substitute(expr: string, container: string): string {
+  return expr
+    .replaceAll('container="$container"', `container="${container}"`)
+    .replaceAll("$container", ".*")
+    .replaceAll("$gpu", ".*")
+    .replaceAll("$__rate_interval", "15s")
+    .replaceAll("$__range", "5m")
+    .replaceAll("$__interval", "5s");
+}
+
+/** Panels built on breakwater's or node-exporter's metrics must show data; the optional rows need not. */
+const mustHaveData = (expr: string) =>
+  /breakwater_|node_/.test(expr) &&
+  !/DCGM_|container_cpu_usage_seconds_total\{name|container_memory_working_set_bytes\{name/.test(
+    expr,
+  );
+
+Deno.test({
+  name:
+    "every dashboard panel query runs in a real Prometheus scraping breakwater and node-exporter",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const gpu = await FakeGpu.create();
+    const probeTarget = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      () => new Response("ok"),
+    );
+    const probeUrl = `http://127.0.0.1:${probeTarget.addr.port}`;
+    const workspace = await createWorkspace(stringify({
+      api: { port: 0 },
+      metricsInterval: "1s",
+      probeInterval: "500ms",
+      probes: [{ name: "ollama", url: `${probeUrl}/api/version` }, {
+        name: "openclaw",
+        url: `${probeUrl}/healthz`,
+      }],
+      heal: { backoff: { initial: "1s" }, reconcileInterval: "2s" },
+      gpu: { source: "nvidia-smi", pollInterval: "500ms", cooldown: "0s" },
+    }));
+    const tokenFile = join(workspace.dir, "breakwater-token");
+    await Deno.writeTextFile(tokenFile, TOKEN);
+    let daemon: Daemon | undefined;
+    let prometheus: Prometheus | undefined;
+    const nodeExporter = await startNodeExporter();
+    try {
+      const limits = { NanoCpus: 500_000_000, Memory: 64 * 1024 ** 2, MemorySwap: 64 * 1024 ** 2 };
+      // The model server: it holds the VRAM, and as the GPU owner the ladder never stops it.
+      const hog = await containers.create("hog", {
+        health: "none",
+        labels: { "breakwater.gpu-owner": "true" },
+        hostConfig: limits,
+      });
+      await containers.create("flaky", {
+        health: "failing",
+        labels: { "breakwater.heal": "true", "breakwater.stop-timeout": "0" },
+        hostConfig: limits,
+      });
+      await containers.create("noisy", {
+        health: "none",
+        labels: { "breakwater.gpu-noisy": "true" },
+        hostConfig: limits,
+      });
+      await Deno.writeTextFile(join(gpu.dir, "pid"), String((await hog.inspect()).State.Pid));
+      await gpu.set("load");
+      daemon = await Daemon.start(["--config", workspace.configPath], {
+        ...gpu.env,
+        BREAKWATER_TOKEN: TOKEN,
+      });
+      const api = new URL(await daemon.apiUrl());
+
+      const config = parse(await Deno.readTextFile(new URL("compose/prometheus.yml", ROOT)));
+      config.global.scrape_interval = "1s";
+      for (const job of config.scrape_configs) {
+        if (job.job_name === "breakwater") {
+          job.static_configs = [{ targets: [api.host] }];
+          job.authorization.credentials_file = tokenFile;
+        }
+        if (job.job_name === "node-exporter") {
+          job.static_configs = [{ targets: [nodeExporter.address] }];
+        }
+      }
+      prometheus = await Prometheus.start(config);
+      await waitFor("breakwater and node-exporter scraped", async () => {
+        const targets = await prometheus!.targets();
+        const health = (job: string) => targets.find((target) => target.job === job)?.health;
+        return health("breakwater") === "up" && health("node-exporter") === "up";
+      }, { timeoutMs: 30_000 });
+
+      await delay(3_000);
+      const before = await gpu.readings();
+      await gpu.set("fail");
+      await waitFor("failing GPU readings", async () => (await gpu.readings()) >= before + 3);
+      await gpu.set("load");
+
+      const hogName = containers.name("hog");
+      const queries = ["breakwater-kpi.json", "breakwater-container.json"].flatMap((file) => {
+        const dashboard = JSON.parse(Deno.readTextFileSync(new URL(`dashboards/${file}`, ROOT)));
+        return allPanels(dashboard).flatMap((panel: Panel) =>
+          (panel.targets ?? []).map((target) => ({
+            where: `${file} › ${panel.title}`,
+            expr: substitute(target.expr, hogName),
+          }))
+        );
+      });
+      assert.ok(queries.length >= 30, `${queries.length} panel targets`);
+
+      const empty = await waitFor(
+        "every breakwater and node-exporter panel to have data",
+        async () => {
+          const missing: string[] = [];
+          for (const { where, expr } of queries) {
+            const answer = await prometheus!.query(expr);
+            assert.equal(answer.status, "success", `${where}: ${expr} → ${answer.error}`);
+            if (mustHaveData(expr) && answer.data!.result.length === 0) {
+              missing.push(`${where}: ${expr}`);
+            }
+          }
+          return missing.length === 0 ? "none" : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 2_000 },
+      ).catch(async (error) => {
+        const missing: string[] = [];
+        for (const { where, expr } of queries) {
+          const answer = await prometheus!.query(expr);
+          if (mustHaveData(expr) && answer.data?.result.length === 0) {
+            missing.push(`${where}: ${expr}`);
+          }
+        }
+        throw new Error(`${(error as Error).message}; still empty:\n${missing.join("\n")}`);
+      });
+      assert.equal(empty, "none");
+      const vram = await prometheus.query(
+        `breakwater_container_gpu_memory_bytes{container="${hogName}"}`,
+      );
+      assert.equal(
+        Number((vram.data!.result[0] as { value: [number, string] }).value[1]),
+        139_226 * 1024 * 1024,
+      );
+    } finally {
+      await daemon?.stop();
+      await prometheus?.stop();
+      await nodeExporter.stop();
+      await probeTarget.shutdown();
+      await containers.removeAll();
+      await workspace.remove();
+      await gpu.remove();
+    }
+  },
+});

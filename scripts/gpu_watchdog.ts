@@ -3,7 +3,7 @@
  * streak carries over between runs through the state file); `--dry-run` decides and journals only.
  * @module
  */
-import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { DAEMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { runDaemon } from "./lib/cli/run_daemon.ts";
 import { parseSourceChoice } from "./lib/cli/source_option.ts";
 
@@ -24,11 +24,9 @@ the low watermark, resumes exactly what it paused. Every rung is journaled with 
 
 Exit status: 0 all well, 1 an action failed (--once), 2 could not run.`,
   options: {
-    ...COMMON_OPTIONS,
+    ...DAEMON_OPTIONS,
     once: { type: "boolean", default: false },
-    "dry-run": { type: "boolean", default: false },
     source: { type: "string" },
-    verbose: { type: "boolean", short: "v", default: false },
   },
   run: (values) =>
     runDaemon({

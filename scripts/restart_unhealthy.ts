@@ -3,7 +3,7 @@
  * following engine events). `--dry-run` decides and journals without acting.
  * @module
  */
-import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { DAEMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { runDaemon } from "./lib/cli/run_daemon.ts";
 
 await runCommand({
@@ -20,10 +20,8 @@ heal.containers in the config), with crash-loop backoff. Every decision goes to 
 
 Exit status: 0 all well, 1 an action failed, 2 could not run.`,
   options: {
-    ...COMMON_OPTIONS,
+    ...DAEMON_OPTIONS,
     loop: { type: "boolean", default: false },
-    "dry-run": { type: "boolean", default: false },
-    verbose: { type: "boolean", short: "v", default: false },
   },
   run: (values) =>
     runDaemon({

@@ -3,7 +3,7 @@
  * until SIGINT/SIGTERM; `--once` makes one pass of each and exits, for cron or Task Scheduler.
  * @module
  */
-import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { DAEMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { runDaemon } from "./lib/cli/run_daemon.ts";
 
 await runCommand({
@@ -22,10 +22,8 @@ Stops cleanly on Ctrl-C / SIGTERM.
 
 Exit status: 0 all well, 1 an action failed (--once), 2 could not run.`,
   options: {
-    ...COMMON_OPTIONS,
+    ...DAEMON_OPTIONS,
     once: { type: "boolean", default: false },
-    "dry-run": { type: "boolean", default: false },
-    verbose: { type: "boolean", short: "v", default: false },
   },
   run: (values) =>
     runDaemon({

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type Docker from "dockerode";
 import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, Daemon, runScript, type Workspace } from "../support/daemon.ts";
+import { createWorkspace, type Daemon, runScript, type Workspace } from "../support/daemon.ts";
+import { withGpuScene } from "../support/gpu_scene.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -41,13 +42,9 @@ Deno.test({
     "watch: noisy containers are paused after the streak and resumed after recovery; nothing else",
   ...integration,
   async fn() {
-    const containers = new TestContainers();
-    const workspace = await createWorkspace(GPU_CONFIG);
-    const gpu = await FakeGpu.create();
-    let daemon: Daemon | undefined;
-    try {
+    await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
       const { noisy, owner, byHand, bystander } = await stack(containers);
-      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      const daemon = await startDaemon();
       assert.match(
         daemon.output,
         /GPU watchdog reading from nvidia-smi \(NVML unavailable: NVML not found/,
@@ -103,12 +100,7 @@ Deno.test({
         assert.ok(!touched.includes(containers.name(name)), `${name} appears in the journal`);
       }
       assert.equal((await daemon.stop()).code, 0);
-    } finally {
-      await daemon?.stop();
-      await containers.removeAll();
-      await workspace.remove();
-      await gpu.remove();
-    }
+    });
   },
 });
 
@@ -116,14 +108,11 @@ Deno.test({
   name: "a daemon killed mid-pressure resumes what it paused once readings recover",
   ...integration,
   async fn() {
-    const containers = new TestContainers();
-    const workspace = await createWorkspace(GPU_CONFIG);
-    const gpu = await FakeGpu.create();
-    let daemon: Daemon | undefined;
-    try {
+    await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
+      let daemon: Daemon;
       const { noisy, byHand } = await stack(containers);
       await gpu.set("load");
-      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      daemon = await startDaemon();
       await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
       await daemon.kill();
       const state = await workspace.state() as {
@@ -133,7 +122,7 @@ Deno.test({
       assert.equal(state.gpu.tripped, true);
 
       await gpu.set("idle");
-      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      daemon = await startDaemon();
       await waitFor(
         "the noisy container resumed",
         async () => (await stateOf(noisy)) === "running",
@@ -144,12 +133,7 @@ Deno.test({
         async () =>
           ((await workspace.state()) as { gpu: { paused: unknown[] } }).gpu.paused.length === 0,
       );
-    } finally {
-      await daemon?.stop();
-      await containers.removeAll();
-      await workspace.remove();
-      await gpu.remove();
-    }
+    });
   },
 });
 
@@ -158,13 +142,9 @@ Deno.test({
     "a GPU reader failing mid-run causes no action, is journaled once, and pressure is seen after",
   ...integration,
   async fn() {
-    const containers = new TestContainers();
-    const workspace = await createWorkspace(GPU_CONFIG);
-    const gpu = await FakeGpu.create();
-    let daemon: Daemon | undefined;
-    try {
+    await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
       const { noisy } = await stack(containers);
-      daemon = await Daemon.start(["--config", workspace.configPath], gpu.env);
+      await startDaemon();
       const started = await gpu.readings();
       await gpu.set("load");
       await waitFor("a reading under load", async () => (await gpu.readings()) > started);
@@ -185,12 +165,7 @@ Deno.test({
       await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
       const state = await workspace.state() as { gpu: { unknownReadings: number } };
       assert.ok(state.gpu.unknownReadings >= 6);
-    } finally {
-      await daemon?.stop();
-      await containers.removeAll();
-      await workspace.remove();
-      await gpu.remove();
-    }
+    });
   },
 });
 

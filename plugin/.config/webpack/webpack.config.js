@@ -2,6 +2,7 @@
 // Grafana loads plugins in, with the packages Grafana itself provides left as externals.
 const path = require("node:path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
+const swcRule = require("./swcRule");
 const { version } = require("../../package.json");
 
 const root = path.resolve(__dirname, "../..");
@@ -44,23 +45,7 @@ module.exports = (env) => ({
   },
   resolve: { extensions: [".ts", ".tsx", ".js"] },
   module: {
-    rules: [
-      {
-        test: /\.[tj]sx?$/,
-        exclude: /node_modules/,
-        use: {
-          loader: "swc-loader",
-          options: {
-            jsc: {
-              baseUrl: root,
-              target: "es2020",
-              parser: { syntax: "typescript", tsx: true },
-              transform: { react: { runtime: "classic" } },
-            },
-          },
-        },
-      },
-    ],
+    rules: [swcRule],
   },
   plugins: [
     new CopyWebpackPlugin({

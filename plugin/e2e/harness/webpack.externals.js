@@ -1,5 +1,6 @@
 // Bundles the harness page's script: the real packages Grafana shares with plugins, in one file.
 const path = require("node:path");
+const swcRule = require("../../.config/webpack/swcRule");
 
 module.exports = {
   mode: "development",
@@ -9,14 +10,7 @@ module.exports = {
   resolve: { extensions: [".ts", ".tsx", ".js", ".mjs"] },
   module: {
     rules: [
-      {
-        test: /\.[tj]sx?$/,
-        exclude: /node_modules/,
-        use: {
-          loader: "swc-loader",
-          options: { jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "classic" } } } },
-        },
-      },
+      swcRule,
       { test: /\.m?js$/, resolve: { fullySpecified: false } },
       { test: /\.css$/, type: "asset/source" },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: "asset/inline" },

@@ -10,6 +10,13 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+/** The flags every command that runs breakwater's loops takes. */
+export const DAEMON_OPTIONS = {
+  ...COMMON_OPTIONS,
+  "dry-run": { type: "boolean", default: false },
+  verbose: { type: "boolean", short: "v", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
 /** A command's description for `--help` and its body. */
 export interface CommandDefinition<Options extends ParseArgsConfig["options"]> {
   usage: string;

@@ -55,7 +55,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     log,
     onEntry,
   });
-  const { config, engine, store, executor, journal } = context;
+  const { config, engine, store, executor } = context;
   const notifier = new Notifier({
     config: config.notify,
     onDelivery: (channel, result, entry, error) => {

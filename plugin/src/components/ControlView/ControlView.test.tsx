@@ -135,10 +135,18 @@ describe('ControlView', () => {
   });
 
   it('shows an empty state when no container matches the filter, and the GPU absence', async () => {
-    serve(statusFixture({ gpu: { source: null, reason: 'no GPU reader: NVML not found', readAt: null, ok: false, gpus: [], attributionAvailable: false } }));
+    const fixture = statusFixture();
+    serve(
+      statusFixture({
+        gpu: { source: null, reason: 'no GPU reader: NVML not found', readAt: null, ok: false, gpus: [], attributionAvailable: false },
+        watchdog: { ...fixture.watchdog, enabled: false, state: 'off', tripped: false, highStreak: 0 },
+      })
+    );
     view(false, { scope: 'pattern', pattern: 'nothing-*', showJournal: false });
     expect(await screen.findByText("No containers match the panel's filter.")).toBeInTheDocument();
     expect(screen.getByText('No GPU reading: no GPU reader: NVML not found')).toBeInTheDocument();
+    expect(screen.getByText('off')).toBeInTheDocument();
+    expect(screen.queryByText(/streak/)).not.toBeInTheDocument();
     expect(screen.queryByText('Journal')).not.toBeInTheDocument();
   });
 });

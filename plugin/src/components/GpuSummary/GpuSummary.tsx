@@ -19,11 +19,13 @@ export function GpuSummary({ gpu, watchdog, canAct, onWatchdog }: Props) {
       <Stack gap={1} alignItems="center" wrap="wrap">
         <Text weight="medium">GPU watchdog</Text>
         <Badge text={watchdog.state} color={WATCHDOG_COLOR[watchdog.state] ?? 'darkgrey'} />
-        <Text color="secondary">
-          streak {watchdog.highStreak}/{watchdog.streak}
-          {watchdog.nextRung ? ` · next rung: ${watchdog.nextRung}` : ''}
-          {watchdog.paused.length > 0 ? ` · holding paused: ${watchdog.paused.map((held) => held.name).join(', ')}` : ''}
-        </Text>
+        {watchdog.enabled && (
+          <Text color="secondary">
+            streak {watchdog.highStreak}/{watchdog.streak}
+            {watchdog.nextRung ? ` · next rung: ${watchdog.nextRung}` : ''}
+            {watchdog.paused.length > 0 ? ` · holding paused: ${watchdog.paused.map((held) => held.name).join(', ')}` : ''}
+          </Text>
+        )}
         {canAct && watchdog.enabled && (
           <Button
             size="sm"

@@ -11,7 +11,7 @@ import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
 import { memoryUsedPercent } from "./lib/gpu/gpu_reading.ts";
 import { observeGpu } from "./lib/gpu/observe_gpu.ts";
-import { selectGpuReader } from "./lib/gpu/select_reader.ts";
+import { readerSettingsFor, selectGpuReader } from "./lib/gpu/select_reader.ts";
 import { isGpuNoisy, isGpuOwner } from "./lib/selection/container_roles.ts";
 
 await runCommand({
@@ -28,11 +28,9 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
   options: { ...COMMON_OPTIONS, source: { type: "string" } },
   async run(values) {
     const { config } = await loadConfig({ path: values.config });
-    const choice = await selectGpuReader({
-      source: parseSourceChoice(values.source) ?? config.gpu.source,
-      nvidiaSmi: config.gpu.nvidiaSmi,
-      dcgmUrl: config.gpu.dcgmUrl,
-    });
+    const choice = await selectGpuReader(
+      readerSettingsFor(config.gpu, parseSourceChoice(values.source)),
+    );
     if (!choice.reader) {
       console.error(`breakwater: ${choice.reason}`);
       return ExitCode.CouldNotRun;

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DcgmReader } from "../../scripts/lib/gpu/dcgm_reader.ts";
 import { MIB } from "../../scripts/lib/gpu/gpu_reading.ts";
-import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, runScript } from "../support/daemon.ts";
-import { FakeGpu } from "../support/fake_gpu.ts";
+import { runScript } from "../support/daemon.ts";
+import { withGpuScene } from "../support/gpu_scene.ts";
 
 const integration = { sanitizeResources: false, sanitizeOps: false };
 
@@ -12,12 +11,9 @@ Deno.test({
   name: "VRAM is attributed to the real container whose process holds it; stop-top-vram stops it",
   ...integration,
   async fn() {
-    const containers = new TestContainers();
-    const workspace = await createWorkspace(
-      'heal:\n  enabled: false\ngpu:\n  cooldown: 0s\n  ladder: [stop-top-vram]\n  owner: ["*-owner"]\n',
-    );
-    const gpu = await FakeGpu.create();
-    try {
+    const config =
+      'heal:\n  enabled: false\ngpu:\n  cooldown: 0s\n  ladder: [stop-top-vram]\n  owner: ["*-owner"]\n';
+    await withGpuScene(config, async ({ containers, workspace, gpu }) => {
       const hog = await containers.create("hog", {
         health: "none",
         labels: { "breakwater.stop-timeout": "0" },
@@ -62,11 +58,7 @@ Deno.test({
         stop?.reason ?? "",
         /holding the most VRAM \(135\.96 GiB\); pausing would not free it/,
       );
-    } finally {
-      await containers.removeAll();
-      await workspace.remove();
-      await gpu.remove();
-    }
+    });
   },
 });
 

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import type Docker from "dockerode";
-import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, type Daemon, runScript, type Workspace } from "../support/daemon.ts";
+import type { TestContainers } from "../support/containers.ts";
+import { type Daemon, runScript, type Workspace } from "../support/daemon.ts";
 import { withGpuScene } from "../support/gpu_scene.ts";
-import { FakeGpu } from "../support/fake_gpu.ts";
 import { waitFor } from "../support/wait.ts";
 
 const integration = { sanitizeResources: false, sanitizeOps: false };
@@ -174,7 +173,6 @@ Deno.test({
     "gpu-watchdog --once: the streak carries over runs; the Ollama rung unloads the right models only",
   ...integration,
   async fn() {
-    const containers = new TestContainers();
     const requests: { method: string; path: string; body: unknown }[] = [];
     const ollama = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -215,62 +213,60 @@ Deno.test({
         return new Response("not found", { status: 404 });
       },
     );
-    const workspace = await createWorkspace(`gpu:
+    const config = `gpu:
   ollama:
     url: http://127.0.0.1:${ollama.addr.port}
     keepModels: [nomic-embed-text]
-`);
-    const gpu = await FakeGpu.create();
+`;
     try {
-      const { noisy } = await stack(containers);
-      await gpu.set("load");
-      for (let run = 1; run <= 3; run++) {
-        const result = await runScript("gpu_watchdog.ts", [
+      await withGpuScene(config, async ({ containers, workspace, gpu }) => {
+        const { noisy } = await stack(containers);
+        await gpu.set("load");
+        for (let run = 1; run <= 3; run++) {
+          const result = await runScript("gpu_watchdog.ts", [
+            "--once",
+            "--config",
+            workspace.configPath,
+          ], gpu.env);
+          assert.equal(result.code, 0, result.stderr);
+          assert.match(result.stderr, new RegExp(`streak ${run}/3`));
+        }
+        const unloads = requests.filter((request) => request.method === "POST");
+        assert.deepEqual(unloads, [
+          { method: "POST", path: "/api/generate", body: { model: "llama3.1:8b", keep_alive: 0 } },
+        ]);
+        const entries = await workspace.entries();
+        const unload = entries.find((entry) => entry.action === "unload-model");
+        assert.equal(unload?.result, "ok");
+        assert.equal(unload?.details.model, "llama3.1:8b");
+        assert.equal(unload?.details.rung, "unload-ollama-models");
+        assert.equal(await stateOf(noisy), "running", "one rung per trip");
+
+        const count = (await workspace.entries()).length;
+        await runScript("gpu_watchdog.ts", ["--once", "--config", workspace.configPath], gpu.env);
+        assert.equal(
+          (await workspace.entries()).length,
+          count,
+          "within the cool-down no rung is climbed",
+        );
+
+        const noCooldown = `${workspace.configPath}.no-cooldown.yaml`;
+        const text = await Deno.readTextFile(workspace.configPath);
+        await Deno.writeTextFile(noCooldown, text.replace("gpu:\n", "gpu:\n  cooldown: 0s\n"));
+        const dry = await runScript("gpu_watchdog.ts", [
           "--once",
+          "--dry-run",
           "--config",
-          workspace.configPath,
+          noCooldown,
         ], gpu.env);
-        assert.equal(result.code, 0, result.stderr);
-        assert.match(result.stderr, new RegExp(`streak ${run}/3`));
-      }
-      const unloads = requests.filter((request) => request.method === "POST");
-      assert.deepEqual(unloads, [
-        { method: "POST", path: "/api/generate", body: { model: "llama3.1:8b", keep_alive: 0 } },
-      ]);
-      const entries = await workspace.entries();
-      const unload = entries.find((entry) => entry.action === "unload-model");
-      assert.equal(unload?.result, "ok");
-      assert.equal(unload?.details.model, "llama3.1:8b");
-      assert.equal(unload?.details.rung, "unload-ollama-models");
-      assert.equal(await stateOf(noisy), "running", "one rung per trip");
-
-      const count = (await workspace.entries()).length;
-      await runScript("gpu_watchdog.ts", ["--once", "--config", workspace.configPath], gpu.env);
-      assert.equal(
-        (await workspace.entries()).length,
-        count,
-        "within the cool-down no rung is climbed",
-      );
-
-      const noCooldown = `${workspace.configPath}.no-cooldown.yaml`;
-      const text = await Deno.readTextFile(workspace.configPath);
-      await Deno.writeTextFile(noCooldown, text.replace("gpu:\n", "gpu:\n  cooldown: 0s\n"));
-      const dry = await runScript("gpu_watchdog.ts", [
-        "--once",
-        "--dry-run",
-        "--config",
-        noCooldown,
-      ], gpu.env);
-      assert.equal(dry.code, 0, dry.stderr);
-      const dryRun = (await workspace.entries()).find((entry) => entry.action === "pause");
-      assert.equal(dryRun?.container?.name, containers.name("noisy"));
-      assert.equal(dryRun?.result, "dry-run");
-      assert.equal(await stateOf(noisy), "running");
+        assert.equal(dry.code, 0, dry.stderr);
+        const dryRun = (await workspace.entries()).find((entry) => entry.action === "pause");
+        assert.equal(dryRun?.container?.name, containers.name("noisy"));
+        assert.equal(dryRun?.result, "dry-run");
+        assert.equal(await stateOf(noisy), "running");
+      });
     } finally {
       await ollama.shutdown();
-      await containers.removeAll();
-      await workspace.remove();
-      await gpu.remove();
     }
   },
 });

@@ -7,7 +7,7 @@ import type { ContainerSampler } from "../health/container_sampler.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { ProbeLoop } from "../probes/probe_loop.ts";
-import { isGpuOwner, isProtected, stopTimeoutFor } from "../selection/container_roles.ts";
+import { refusalReason, stopTimeoutFor } from "../selection/container_roles.ts";
 import type { Context } from "./context.ts";
 
 /** What the control API reads and acts through, inside the daemon. */
@@ -83,11 +83,7 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
     findContainer: async (name) =>
       (await engine.list()).find((container) => container.name === name),
     untouchable: (container) =>
-      isProtected(container, config.protected)
-        ? "protected (label breakwater.protected=true or the protected list); breakwater never touches it"
-        : isGpuOwner(container, config.gpu.owner)
-        ? "the GPU owner (label breakwater.gpu-owner=true or gpu.owner); breakwater never touches it"
-        : null,
+      refusalReason(container, { protected: config.protected, gpuOwner: config.gpu.owner }),
     act: ({ labels, ...action }) =>
       executor.execute({
         ...action,

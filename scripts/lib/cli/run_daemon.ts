@@ -1,6 +1,6 @@
 import { abortableSleep } from "../abortable_sleep.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
-import { type GpuSourceChoice, selectGpuReader } from "../gpu/select_reader.ts";
+import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
 import { HealLoop } from "../heal/heal_loop.ts";
 import { ContainerSampler } from "../health/container_sampler.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
@@ -76,11 +76,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const engineInfo = await engine.info();
   const heal = options.heal && config.heal.enabled ? new HealLoop({ ...context, log }) : null;
   const gpuChoice = options.gpu && config.gpu.enabled
-    ? await selectGpuReader({
-      source: options.source ?? config.gpu.source,
-      nvidiaSmi: config.gpu.nvidiaSmi,
-      dcgmUrl: config.gpu.dcgmUrl,
-    })
+    ? await selectGpuReader(readerSettingsFor(config.gpu, options.source))
     : null;
   if (gpuChoice) {
     log.log(

@@ -1,3 +1,4 @@
+import type { GpuConfig } from "../config/schema.ts";
 import { DcgmReader } from "./dcgm_reader.ts";
 import type { GpuReader } from "./gpu_reading.ts";
 import { NvidiaSmiNotFoundError, NvidiaSmiReader } from "./nvidia_smi_reader.ts";
@@ -16,6 +17,11 @@ export interface ReaderSettings {
   nvmlPaths?: string[];
   /** Whether this is WSL2 (no per-process memory); detected when absent. */
   wsl?: boolean;
+}
+
+/** The reader settings the config's gpu section gives, `--source` overriding `gpu.source`. */
+export function readerSettingsFor(gpu: GpuConfig, source?: GpuSourceChoice): ReaderSettings {
+  return { source: source ?? gpu.source, nvidiaSmi: gpu.nvidiaSmi, dcgmUrl: gpu.dcgmUrl };
 }
 
 /** The chosen reader, or none, and why — to be told to the user once. */

@@ -116,10 +116,7 @@ export class HealLoop {
   async #onEvent(event: EngineEvent): Promise<void> {
     if (event.type !== "container") return;
     if (event.action === "unpause") {
-      await this.#options.store.update((state) => {
-        const heal = observeHealEvent(state.heal, event);
-        return { state: heal === state.heal ? state : { ...state, heal }, result: undefined };
-      });
+      await this.#updateHeal((heal) => observeHealEvent(heal, event));
     }
     if (event.action.startsWith("health_status")) {
       await this.#healOne(event.id, {
@@ -188,10 +185,9 @@ export class HealLoop {
       const entry = await this.#carryOut(decision, details);
       if (decision.kind === "restart") {
         const finishedAt = this.#now();
-        await store.update((state) => {
-          const heal = recordRestartFinished(state.heal, decision.container.name, finishedAt);
-          return { state: heal === state.heal ? state : { ...state, heal }, result: undefined };
-        });
+        await this.#updateHeal((heal) =>
+          recordRestartFinished(heal, decision.container.name, finishedAt)
+        );
       }
       return entry;
     }));
@@ -254,6 +250,14 @@ export class HealLoop {
         }, delay),
       );
     }
+  }
+
+  /** Applies a pure change to the heal state; an unchanged state is not written again. */
+  #updateHeal(change: (heal: HealState) => HealState): Promise<void> {
+    return this.#options.store.update((state) => {
+      const heal = change(state.heal);
+      return { state: heal === state.heal ? state : { ...state, heal }, result: undefined };
+    });
   }
 
   /** Keeps work started from events and timers, so that shutdown can wait for it. */

@@ -46,6 +46,23 @@ export function isGpuNoisy(container: NamedContainer, patterns: readonly string[
   return isTrue(container.labels[GPU_NOISY_LABEL]) || matchesAnyGlob(container.name, patterns);
 }
 
+/**
+ * Why a person may not act on the container through breakwater (protected, or the GPU owner), or
+ * `null` when they may.
+ */
+export function refusalReason(
+  container: NamedContainer,
+  patterns: { protected: readonly string[]; gpuOwner: readonly string[] },
+): string | null {
+  if (isProtected(container, patterns.protected)) {
+    return "protected (label breakwater.protected=true or the protected list); breakwater never touches it";
+  }
+  if (isGpuOwner(container, patterns.gpuOwner)) {
+    return "the GPU owner (label breakwater.gpu-owner=true or gpu.owner); breakwater never touches it";
+  }
+  return null;
+}
+
 /** The container's stop timeout from its labels, else `fallbackMs`. */
 export function stopTimeoutFor(container: NamedContainer, fallbackMs: number): number {
   for (const label of STOP_TIMEOUT_LABELS) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isHealOptedIn, isProtected, stopTimeoutFor } from "./container_roles.ts";
+import { isHealOptedIn, isProtected, refusalReason, stopTimeoutFor } from "./container_roles.ts";
 import { matchesGlob } from "./glob.ts";
 
 Deno.test("glob: * and ? are wildcards, everything else literal", () => {
@@ -33,4 +33,19 @@ Deno.test("stop timeout label: seconds or a duration; a bad value falls back", (
   );
   assert.equal(stopTimeoutFor({ name: "x", labels: { "breakwater.stop-timeout": "0" } }, 5), 0);
   assert.equal(stopTimeoutFor({ name: "x", labels: { "breakwater.stop-timeout": "soon" } }, 5), 5);
+});
+
+Deno.test("people may act on any container but protected ones and the GPU owner", () => {
+  const patterns = { protected: ["grafana"], gpuOwner: ["ollama"] };
+  assert.equal(refusalReason({ name: "ingest", labels: {} }, patterns), null);
+  assert.match(refusalReason({ name: "grafana", labels: {} }, patterns)!, /^protected/);
+  assert.match(
+    refusalReason({ name: "x", labels: { "breakwater.protected": "true" } }, patterns)!,
+    /^protected/,
+  );
+  assert.match(refusalReason({ name: "ollama", labels: {} }, patterns)!, /^the GPU owner/);
+  assert.match(
+    refusalReason({ name: "x", labels: { "breakwater.gpu-owner": "true" } }, patterns)!,
+    /^the GPU owner/,
+  );
 });

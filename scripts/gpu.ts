@@ -39,7 +39,7 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
       const engine = Engine.connect(config.docker.host);
       const { sample, attribution, containers } = await observeGpu({
         reader: choice.reader,
-        engine,
+        listContainers: () => engine.list(),
         ollama: null,
       });
       if (!sample.ok) {

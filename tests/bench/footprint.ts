@@ -1,13 +1,16 @@
 import { stringify } from "yaml";
 import { mapConcurrent } from "../../scripts/lib/concurrency.ts";
 import { TestContainers } from "../support/containers.ts";
-import { createWorkspace } from "../support/daemon.ts";
+import { createWorkspace, watchTask } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { delay } from "../support/wait.ts";
 import { percentile } from "./stats.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TICKS_PER_SECOND = 100;
+/** As compose/prometheus.yml scrapes the daemon. */
+const SCRAPE_INTERVAL_MS = 15_000;
+const TOKEN = "footprint-bench-token";
 
 /** What the footprint benchmark measured. */
 export interface Footprint {
@@ -19,15 +22,17 @@ export interface Footprint {
 }
 
 /**
- * Runs the daemon exactly as `deno task watch` does, with `count` containers on the engine and a
- * GPU poll every second through the nvidia-smi stand-in, and measures its resident memory (every
- * second) and CPU time over `seconds`, after a warm-up.
+ * Runs the daemon exactly as `deno task watch` does, with `count` containers on the engine, a GPU
+ * poll every second through the nvidia-smi stand-in and `/metrics` scraped every 15 s as
+ * Prometheus would, and measures its resident memory (every second) and CPU time over `seconds`,
+ * after a warm-up.
  */
 export async function benchFootprint(count = 50, seconds = 120): Promise<Footprint> {
   const containers = new TestContainers();
   const gpu = await FakeGpu.create();
+  const port = freePort();
   const workspace = await createWorkspace(
-    stringify({ gpu: { source: "nvidia-smi", pollInterval: "1s" }, api: { port: 0 } }),
+    stringify({ gpu: { source: "nvidia-smi", pollInterval: "1s" }, api: { port } }),
   );
   let child: Deno.ChildProcess | undefined;
   try {
@@ -40,12 +45,11 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
           intervalMs: 30_000,
         }),
     );
-    const task = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks.watch as string;
-    const args = [...task.split(/\s+/).slice(1), "--config", workspace.configPath];
+    const task = await watchTask();
     child = new Deno.Command(Deno.execPath(), {
-      args,
+      args: [...task.args, "--config", workspace.configPath],
       cwd: ROOT,
-      env: gpu.env,
+      env: { ...task.env, ...gpu.env, BREAKWATER_TOKEN: TOKEN },
       stdout: "null",
       stderr: "null",
     }).spawn();
@@ -53,6 +57,7 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
     const before = cpuTicks(child.pid);
     const rss: number[] = [];
     for (let second = 0; second < seconds; second++) {
+      if ((second * 1_000) % SCRAPE_INTERVAL_MS === 0) await scrape(port);
       rss.push(residentKb(child.pid) / 1024);
       await delay(1_000);
     }
@@ -71,6 +76,23 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
     await containers.removeAll();
     await workspace.remove();
     await gpu.remove();
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function scrape(port: number): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  const text = await response.text();
+  if (!response.ok || !text.includes("breakwater_container_running")) {
+    throw new Error(`/metrics answered ${response.status}: ${text.slice(0, 200)}`);
   }
 }
 

@@ -59,6 +59,31 @@ export async function runScript(
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
+/** How the `watch` task in deno.json runs `deno`. */
+export interface WatchTask {
+  /** The variables it sets before the command. */
+  env: Record<string, string>;
+  /** The `deno` arguments, runtime flags included. */
+  args: string[];
+}
+
+/**
+ * The `watch` task of deno.json, taken apart, so that tests and benchmarks run the daemon exactly
+ * as users do.
+ */
+export async function watchTask(): Promise<WatchTask> {
+  const tasks = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks;
+  const words = (tasks.watch as string).split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^\w+=/.test(words[0])) {
+    const [name, value] = words.shift()!.split("=");
+    env[name] = value;
+  }
+  const [command, ...args] = words;
+  if (command !== "deno") throw new Error(`the watch task does not run deno: ${tasks.watch}`);
+  return { env, args };
+}
+
 /** `deno task watch` running as a child process, its output collected. */
 export class Daemon {
   #output = "";
@@ -79,12 +104,13 @@ export class Daemon {
     });
   }
 
-  /** Starts the daemon and waits until it says it started. */
+  /** Starts the daemon as `deno task watch` runs it, and waits until it says it started. */
   static async start(args: string[], env: Record<string, string> = {}): Promise<Daemon> {
+    const task = await watchTask();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", join(ROOT, "scripts", "watch.ts"), ...args],
+      args: [...task.args, ...args],
       cwd: ROOT,
-      env,
+      env: { ...task.env, ...env },
       stdout: "piped",
       stderr: "piped",
     }).spawn();

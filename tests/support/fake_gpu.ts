@@ -27,9 +27,18 @@ export class FakeGpu {
   }
 
   /** How many `--query-gpu` readings were taken so far. */
-  async readings(): Promise<number> {
+  readings(): Promise<number> {
+    return this.#calls("--query-gpu=");
+  }
+
+  /** How many times the process list (`--query-compute-apps`) was read so far. */
+  processListReads(): Promise<number> {
+    return this.#calls("--query-compute-apps=");
+  }
+
+  async #calls(query: string): Promise<number> {
     const calls = await Deno.readTextFile(join(this.dir, "calls")).catch(() => "");
-    return calls.split("\n").filter((line) => line.includes("--query-gpu=")).length;
+    return calls.split("\n").filter((line) => line.includes(query)).length;
   }
 
   remove(): Promise<void> {

@@ -1,4 +1,5 @@
 import { abortableSleep } from "../abortable_sleep.ts";
+import { ContainerDirectory } from "../engine/container_directory.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
 import { HealLoop } from "../heal/heal_loop.ts";
@@ -11,6 +12,9 @@ import { ProbeLoop } from "../probes/probe_loop.ts";
 import { describeEntry, openContext } from "./context.ts";
 import { startControlApi } from "./control_api_server.ts";
 import { ExitCode } from "./exit_code.ts";
+
+/** However quiet the engine's events, the directory of containers is read afresh this often. */
+const DIRECTORY_MAX_AGE_MS = 60_000;
 
 /** Options for {@linkcode runDaemon}. */
 export interface RunDaemonOptions {
@@ -74,6 +78,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     },
   });
   const engineInfo = await engine.info();
+  // Watching, the loops read containers from a directory that events keep current; one pass reads
+  // the engine directly.
+  const directory = options.once ? null : new ContainerDirectory(engine, {
+    concurrency: config.docker.concurrency,
+    maxAgeMs: DIRECTORY_MAX_AGE_MS,
+  });
   const heal = options.heal && config.heal.enabled ? new HealLoop({ ...context, log }) : null;
   const gpuChoice = options.gpu && config.gpu.enabled
     ? await selectGpuReader(readerSettingsFor(config.gpu, options.source))
@@ -91,6 +101,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       ...context,
       log,
       reader: gpuChoice.reader,
+      listContainers: directory ? () => directory.listing() : undefined,
       onTick: ({ observation, plan }) => {
         metrics.observeGpu(observation.sample, observation.attribution, plan.summary === null);
         metrics.observeWatchdog(plan.state, config.gpu);
@@ -141,7 +152,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     }
 
     const stop = new AbortController();
-    const sampler = new ContainerSampler(engine, config, () => store.current.gpu);
+    const sampler = new ContainerSampler(engine, directory!, config, () => store.current.gpu);
     let engineError: string | undefined;
     const sampleLoop = async () => {
       while (!stop.signal.aborted) {
@@ -191,6 +202,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     for (const signal of signals) Deno.addSignalListener(signal, onSignal);
     try {
       await Promise.all([
+        gpu || serving ? directory!.run(stop.signal) : undefined,
         heal?.run(stop.signal),
         gpu?.run(stop.signal),
         serving ? sampleLoop() : undefined,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { containerIdFromCgroupPath, parseProcCgroup } from "./cgroup_path.ts";
-import { readCgroupStats } from "./cgroup_stats.ts";
+import { readCgroupStats, readHostCpu } from "./cgroup_stats.ts";
 
 const ID = "4bba4c73f2b8298e7a1ed5dcb47d6b6b2a817a0a281651317c8a620b650daa76";
 const PROC_STAT =
@@ -53,10 +53,8 @@ Deno.test("cgroup v2: CPU from cpu.stat, memory less inactive_file", async () =>
     [`cgroup${scope}/memory.current`]: "10000\n",
     [`cgroup${scope}/memory.stat`]: "anon 6000\nfile 4000\ninactive_file 3000\n",
   });
-  const sample = await readCgroupStats(ID, 42, {
-    cgroup: join(root, "cgroup"),
-    proc: join(root, "proc"),
-  });
+  const roots = { cgroup: join(root, "cgroup"), proc: join(root, "proc") };
+  const sample = readCgroupStats(ID, 42, readHostCpu(roots)!, roots);
   assert.deepEqual(sample, {
     cpuTotalNs: 1_500_000,
     systemCpuNs: (14190 + 7074 + 148409 + 369 + 128) * 10_000_000,
@@ -75,12 +73,16 @@ Deno.test("cgroup v1 (hybrid host): cpuacct.usage and memory.usage_in_bytes", as
     [`cgroup/memory${path}/memory.usage_in_bytes`]: "500000\n",
     [`cgroup/memory${path}/memory.stat`]: "cache 100\ntotal_inactive_file 100000\n",
   });
-  const sample = await readCgroupStats(ID, 7, {
-    cgroup: join(root, "cgroup"),
-    proc: join(root, "proc"),
-  });
+  const roots = { cgroup: join(root, "cgroup"), proc: join(root, "proc") };
+  const sample = readCgroupStats(ID, 7, readHostCpu(roots)!, roots);
   assert.equal(sample?.cpuTotalNs, 31_000_000);
   assert.equal(sample?.memoryWorkingSetBytes, 400_000);
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("no /proc/stat (not Linux): no host CPU, so containers are read from the engine", async () => {
+  const root = await fakeTree({ "proc/1/cgroup": "0::/\n" });
+  assert.equal(readHostCpu({ cgroup: join(root, "cgroup"), proc: join(root, "proc") }), undefined);
   await Deno.remove(root, { recursive: true });
 });
 
@@ -90,8 +92,9 @@ Deno.test("a pid whose cgroup belongs to something else is not read (engine in a
     "proc/stat": PROC_STAT,
   });
   const roots = { cgroup: join(root, "cgroup"), proc: join(root, "proc") };
-  assert.equal(await readCgroupStats(ID, 9, roots), undefined);
-  assert.equal(await readCgroupStats(ID, 10, roots), undefined, "no such process");
-  assert.equal(await readCgroupStats(ID, 0, roots), undefined, "not running");
+  const host = readHostCpu(roots)!;
+  assert.equal(readCgroupStats(ID, 9, host, roots), undefined);
+  assert.equal(readCgroupStats(ID, 10, host, roots), undefined, "no such process");
+  assert.equal(readCgroupStats(ID, 0, host, roots), undefined, "not running");
   await Deno.remove(root, { recursive: true });
 });

@@ -1,3 +1,4 @@
+import "../unused_dependency_parts.ts";
 import Docker from "dockerode";
 import { type ContainerSnapshot, toContainerSnapshot } from "./container_snapshot.ts";
 import { type EngineEndpoint, resolveEndpoint } from "./endpoint.ts";
@@ -38,6 +39,12 @@ export interface ContainerListing {
 
 /** Options for {@linkcode Engine.events}. */
 export interface EventOptions {
+  /**
+   * Only these container actions, filtered by the engine (`health_status` matches every
+   * `health_status: …`); all of them when left out. Healthchecks alone make three exec events a
+   * probe, so a caller that wants a few actions should name them.
+   */
+  actions?: readonly string[];
   signal?: AbortSignal;
   onConnected?: () => void;
 }
@@ -166,10 +173,14 @@ export class Engine {
    * subscription, before any event arrives.
    */
   async *events(options: EventOptions = {}): AsyncGenerator<EngineEvent> {
-    const { signal, onConnected } = options;
-    const stream = await this.#call(() =>
-      this.#docker.getEvents({ filters: { type: ["container"] } })
-    ) as NodeJS.ReadableStream & { destroy(): void };
+    const { signal, onConnected, actions } = options;
+    const filters = {
+      type: ["container" as const],
+      ...(actions ? { event: [...actions] } : {}),
+    };
+    const stream = await this.#call(() => this.#docker.getEvents({ filters })) as
+      & NodeJS.ReadableStream
+      & { destroy(): void };
     onConnected?.();
     const abort = () => stream.destroy();
     signal?.addEventListener("abort", abort, { once: true });

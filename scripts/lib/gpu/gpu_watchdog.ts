@@ -20,6 +20,8 @@ import {
 export interface GpuWatchdogOptions {
   reader: GpuReader;
   engine: Engine;
+  /** Where the containers come from each tick; `engine.list` when left out. */
+  listContainers?: () => Promise<ContainerListing[]>;
   executor: Executor;
   store: StateStore;
   config: Config;
@@ -72,7 +74,8 @@ export class GpuWatchdog {
   async tick(): Promise<GpuTickResult> {
     const { store, config } = this.#options;
     const { reader, engine, ollama } = this.#options;
-    const observation = await observeGpu({ reader, engine, ollama, now: this.#now });
+    const listContainers = this.#options.listContainers ?? (() => engine.list());
+    const observation = await observeGpu({ reader, listContainers, ollama, now: this.#now });
     const now = this.#now();
     const plan = await store.update((state) => {
       const plan = planPressure({ ...observation, state: state.gpu, config, now });

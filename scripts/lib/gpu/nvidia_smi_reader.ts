@@ -22,38 +22,68 @@ export interface NvidiaSmiOptions {
   timeoutMs?: number;
   /** `false` where nvidia-smi lists no processes even when there are some (WSL2/WDDM). */
   perProcess?: boolean;
+  now?: () => number;
+}
+
+/** However steady the VRAM figures, the process list is read again after this long. */
+const PROCESS_LIST_MAX_AGE_MS = 10_000;
+
+/** The last process list read, and the VRAM figures it was read beside. */
+interface ProcessList {
+  csv: string;
+  memoryUsed: (number | null)[];
+  at: number;
 }
 
 /**
- * Reads GPUs by running `nvidia-smi --query-gpu` and `--query-compute-apps` (two processes a
- * sample, about 26 ms each). The process list is `null` when `perProcess` is off or its query
- * fails, so "no processes" is never confused with "cannot tell".
+ * Reads GPUs by running `nvidia-smi --query-gpu` (about 26 ms) and `--query-compute-apps`. The
+ * process list is read again only when a GPU's VRAM in use moved or it is 10 s old: processes
+ * that come, go or grow move the figure, and each read is one process spawned less. The process
+ * list is `null` when `perProcess` is off or its query fails, so "no processes" is never confused
+ * with "cannot tell".
  */
 export class NvidiaSmiReader implements GpuReader {
   readonly source = "nvidia-smi" as const;
   readonly command: string;
   readonly #timeoutMs: number;
   readonly #perProcess: boolean;
+  readonly #now: () => number;
+  #processes: ProcessList | null = null;
 
   constructor(options: NvidiaSmiOptions = {}) {
     this.command = options.command ?? "nvidia-smi";
     this.#timeoutMs = options.timeoutMs ?? 5_000;
     this.#perProcess = options.perProcess ?? true;
+    this.#now = options.now ?? Date.now;
   }
 
   async read(): Promise<GpuReading[]> {
-    const [gpus, apps] = await Promise.all([
-      this.#run([`--query-gpu=${QUERY_GPU_FIELDS.join(",")}`, "--format=csv,noheader,nounits"]),
-      this.#perProcess
-        ? this.#run([
-          `--query-compute-apps=${QUERY_APPS_FIELDS.join(",")}`,
-          "--format=csv,noheader,nounits",
-        ]).catch(() => undefined)
-        : Promise.resolve(undefined),
-    ]);
-    const readings = parseQueryGpuCsv(gpus);
+    const readings = parseQueryGpuCsv(
+      await this.#run([
+        `--query-gpu=${QUERY_GPU_FIELDS.join(",")}`,
+        "--format=csv,noheader,nounits",
+      ]),
+    );
     if (readings.length === 0) throw new Error(`${this.command} listed no GPUs`);
+    const apps = this.#perProcess ? await this.#processList(readings) : undefined;
     return apps === undefined ? readings : withProcesses(readings, parseComputeAppsCsv(apps));
+  }
+
+  async #processList(readings: GpuReading[]): Promise<string | undefined> {
+    const memoryUsed = readings.map((reading) => reading.memoryUsedBytes);
+    const last = this.#processes;
+    const now = this.#now();
+    const fresh = last !== null && now - last.at < PROCESS_LIST_MAX_AGE_MS &&
+      last.memoryUsed.length === memoryUsed.length &&
+      last.memoryUsed.every((bytes, index) => bytes !== null && bytes === memoryUsed[index]);
+    if (fresh) return last.csv;
+    this.#processes = null;
+    const csv = await this.#run([
+      `--query-compute-apps=${QUERY_APPS_FIELDS.join(",")}`,
+      "--format=csv,noheader,nounits",
+    ]).catch(() => undefined);
+    if (csv !== undefined) this.#processes = { csv, memoryUsed, at: now };
+    return csv;
   }
 
   close(): void {}

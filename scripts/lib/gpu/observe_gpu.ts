@@ -1,4 +1,4 @@
-import type { ContainerListing, Engine } from "../engine/engine.ts";
+import type { ContainerListing } from "../engine/engine.ts";
 import { attributeVram, type VramAttribution } from "./attribution.ts";
 import type { GpuReader, GpuSample } from "./gpu_reading.ts";
 import type { OllamaClient, OllamaModel } from "./ollama_client.ts";
@@ -17,7 +17,8 @@ export interface GpuObservation {
 /** What {@linkcode observeGpu} reads from. */
 export interface ObserveGpuOptions {
   reader: GpuReader;
-  engine: Engine;
+  /** The containers as the engine lists them (`engine.list`, or a directory kept by events). */
+  listContainers: () => Promise<ContainerListing[]>;
   ollama: OllamaClient | null;
   now?: () => number;
 }
@@ -27,7 +28,7 @@ export interface ObserveGpuOptions {
  * models, at once. A failed GPU read is data (`sample.ok` false); only an unreachable engine throws.
  */
 export async function observeGpu(options: ObserveGpuOptions): Promise<GpuObservation> {
-  const { reader, engine, ollama } = options;
+  const { reader, listContainers, ollama } = options;
   const now = options.now ?? Date.now;
   const [sample, containers, ollamaModels] = await Promise.all([
     reader.read().then(
@@ -39,7 +40,7 @@ export async function observeGpu(options: ObserveGpuOptions): Promise<GpuObserva
         error: (error as Error).message,
       }),
     ),
-    engine.list(),
+    listContainers(),
     ollama ? ollama.loadedModels().catch(() => null) : Promise.resolve(null),
   ]);
   let attribution: VramAttribution | null = null;

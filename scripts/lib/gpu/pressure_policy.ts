@@ -87,11 +87,13 @@ export function planPressure(input: PressureInput): PressurePlan {
   if (summary.vramPercent >= vram.high) pressure.push("vram");
   if (summary.utilizationPercent >= utilization.high) pressure.push("utilization");
   const calm = summary.vramPercent < vram.low && summary.utilizationPercent < utilization.low;
+  // A streak stops counting where it trips or clears: past that it changes nothing, and a
+  // steady GPU then leaves the state (and the state file) as it was.
   let next: GpuWatchState = {
     ...state,
     unknownStreak: 0,
-    highStreak: pressure.length > 0 ? state.highStreak + 1 : 0,
-    lowStreak: calm ? state.lowStreak + 1 : 0,
+    highStreak: pressure.length > 0 ? Math.min(state.highStreak + 1, config.gpu.streak) : 0,
+    lowStreak: calm ? Math.min(state.lowStreak + 1, config.gpu.clearStreak) : 0,
   };
   const notes: GpuNote[] = [];
   const actions: GpuAction[] = [];

@@ -135,6 +135,15 @@ Deno.test("an unknown reading neither extends nor resets the streak, and is coun
   assert.equal(withPartial.state.unknownReadings, 1);
 });
 
+Deno.test("streaks stop at the count that trips or clears, so a steady GPU changes no state", () => {
+  const calm = run(times(IDLE, 10)).state;
+  assert.equal(calm.lowStreak, config.gpu.clearStreak);
+  assert.deepEqual(run(times(IDLE, 1), {}, calm).state, calm);
+  const loaded = run(times(LOAD, 10), { ollamaModels: null }).state;
+  assert.equal(loaded.highStreak, config.gpu.streak);
+  assert.equal(loaded.lowStreak, 0);
+});
+
 Deno.test("the ladder climbs one rung per trip after the cool-down, in order", () => {
   const steps: Step[] = [0, 2, 4, 6, 14, 15, 24, 34, 44].map((second) => ({
     sample: LOAD,

@@ -1,9 +1,9 @@
-import { abortableSleep } from "../abortable_sleep.ts";
 import type { Config } from "../config/schema.ts";
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/engine_event.ts";
 import { ContainerNotFoundError } from "../engine/errors.ts";
+import { followEvents } from "../engine/follow_events.ts";
 import type { Executor } from "../executor/executor.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
@@ -33,8 +33,8 @@ export interface HealPassResult {
   entries: JournalEntry[];
 }
 
-const EVENT_RETRY_INITIAL_MS = 500;
-const EVENT_RETRY_MAX_MS = 30_000;
+/** The engine events the loop acts on: a health change, and an unpause (stale-health grace). */
+const HEAL_EVENTS = ["health_status", "unpause"] as const;
 
 /**
  * The heal loop: reads containers, asks {@linkcode planHeal} what to do, records the new state,
@@ -89,28 +89,22 @@ export class HealLoop {
     }
   }
 
-  async #followEvents(signal: AbortSignal): Promise<void> {
+  #followEvents(signal: AbortSignal): Promise<void> {
     const { engine, log } = this.#options;
-    let retryMs = EVENT_RETRY_INITIAL_MS;
-    while (!signal.aborted) {
-      try {
-        const events = engine.events({
-          signal,
-          onConnected: () => {
-            retryMs = EVENT_RETRY_INITIAL_MS;
-            log.log("debug", "following engine events");
-            this.#track(this.#safeReconcile());
-          },
-        });
-        for await (const event of events) this.#track(this.#onEvent(event));
-        if (!signal.aborted) log.log("warn", "engine event stream ended; reconnecting");
-      } catch (error) {
-        this.#markEngine(false, error);
-      }
-      if (signal.aborted) break;
-      await abortableSleep(retryMs, signal);
-      retryMs = Math.min(retryMs * 2, EVENT_RETRY_MAX_MS);
-    }
+    return followEvents({
+      engine,
+      actions: HEAL_EVENTS,
+      signal,
+      onEvent: (event) => this.#track(this.#onEvent(event)),
+      onConnected: () => {
+        log.log("debug", "following engine events");
+        this.#track(this.#safeReconcile());
+      },
+      onLost: (error) =>
+        error === undefined
+          ? log.log("warn", "engine event stream ended; reconnecting")
+          : this.#markEngine(false, error),
+    });
   }
 
   async #onEvent(event: EngineEvent): Promise<void> {

@@ -1,16 +1,17 @@
 import type { Config } from "../config/schema.ts";
+import type { ContainerDirectory } from "../engine/container_directory.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { StatsSample } from "../engine/stats_sample.ts";
 import type { GpuWatchState } from "../gpu/watch_state.ts";
-import { mapConcurrent } from "../concurrency.ts";
 import type { ContainerMetricsRow } from "../metrics/metrics.ts";
 import { isGpuOwner } from "../selection/container_roles.ts";
 import { toHealthRow } from "./health_row.ts";
-import { sampleOne } from "./read_health.ts";
+import { sampleRunning } from "./read_health.ts";
 
 /**
- * Samples every container on an interval: inspect, and one stats reading of those running. CPU %
- * comes from the previous sample of the same container, so a read needs no extra wait.
+ * Samples every container on an interval: its inspect answer (from the event-driven directory),
+ * and one stats reading of those running. CPU % comes from the previous sample of the same
+ * container, so a read needs no extra wait.
  */
 export class ContainerSampler {
   readonly #previous = new Map<string, StatsSample>();
@@ -19,6 +20,7 @@ export class ContainerSampler {
 
   constructor(
     readonly engine: Engine,
+    readonly directory: ContainerDirectory,
     readonly config: Config,
     readonly gpuState: () => GpuWatchState,
   ) {}
@@ -31,13 +33,8 @@ export class ContainerSampler {
   /** Takes a sample now. Throws when the engine cannot be read. */
   async sample(): Promise<ContainerMetricsRow[]> {
     const { config } = this;
-    const snapshots = await this.engine.snapshots(config.docker.concurrency);
-    const stats = await mapConcurrent(
-      snapshots,
-      64,
-      (snapshot) =>
-        snapshot.state === "running" ? sampleOne(this.engine, snapshot) : Promise.resolve(null),
-    );
+    const snapshots = await this.directory.snapshots();
+    const stats = await sampleRunning(this.engine, snapshots);
     const paused = new Set(this.gpuState().paused.map((held) => held.id));
     const now = Date.now();
     const rows = snapshots.map((snapshot, index) => {

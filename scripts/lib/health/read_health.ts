@@ -1,5 +1,5 @@
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
-import { readCgroupStats } from "../engine/cgroup_stats.ts";
+import { readCgroupStats, readHostCpu } from "../engine/cgroup_stats.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { StatsSample } from "../engine/stats_sample.ts";
 import { mapConcurrent } from "../concurrency.ts";
@@ -23,29 +23,31 @@ export async function readHealth(
   concurrency: number,
 ): Promise<ContainerReadings[]> {
   const snapshots = await engine.snapshots(concurrency);
-  const running = snapshots.filter((snapshot) => snapshot.state === "running");
-  const sampleAll = (): Promise<(StatsSample | null)[]> =>
-    mapConcurrent(running, ENGINE_STATS_IN_FLIGHT, (snapshot) => sampleOne(engine, snapshot));
   const firstAt = performance.now();
-  const first = await sampleAll();
+  const first = await sampleRunning(engine, snapshots);
   const wait = MIN_SAMPLE_GAP_MS - (performance.now() - firstAt);
-  if (wait > 0 && running.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  const second = await sampleAll();
-  const samples = new Map(
-    running.map((snapshot, index) => [snapshot.id, [first[index], second[index]]]),
-  );
-  return snapshots.map((snapshot) => {
-    const [before, after] = samples.get(snapshot.id) ?? [null, null];
-    return { snapshot, before, after };
-  });
+  const anyRunning = snapshots.some((snapshot) => snapshot.state === "running");
+  if (wait > 0 && anyRunning) await new Promise((resolve) => setTimeout(resolve, wait));
+  const second = await sampleRunning(engine, snapshots);
+  return snapshots.map((snapshot, index) => ({
+    snapshot,
+    before: first[index],
+    after: second[index],
+  }));
 }
 
-/** One stats sample of a running container: from its cgroup where readable, else the engine. */
-export async function sampleOne(
+/**
+ * One stats sample of each running container, in `snapshots`' order (`null` for the others and
+ * where none could be read): from its cgroup where readable, else from the engine.
+ */
+export function sampleRunning(
   engine: Engine,
-  snapshot: ContainerSnapshot,
-): Promise<StatsSample | null> {
-  const local = await readCgroupStats(snapshot.id, snapshot.pid);
-  if (local) return local;
-  return await engine.stats(snapshot.id).catch(() => null);
+  snapshots: readonly ContainerSnapshot[],
+): Promise<(StatsSample | null)[]> {
+  const host = readHostCpu();
+  return mapConcurrent(snapshots, ENGINE_STATS_IN_FLIGHT, async (snapshot) => {
+    if (snapshot.state !== "running") return null;
+    const local = host && readCgroupStats(snapshot.id, snapshot.pid, host);
+    return local ?? await engine.stats(snapshot.id).catch(() => null);
+  });
 }

@@ -1,3 +1,4 @@
+import "../unused_dependency_parts.ts";
 import process from "node:process";
 import client from "prom-client";
 import type { GpuConfig } from "../config/schema.ts";
@@ -94,7 +95,7 @@ export class Metrics {
     engineUp: this.#gauge("engine_up", "1 when the Docker engine answered the last sample.", []),
     watchdogStreak: this.#gauge(
       "watchdog_streak",
-      "Readings in a row over the high (kind=high) or under the low (kind=low) watermark.",
+      "Readings in a row over the high (kind=high) or under the low (kind=low) watermark, up to the target.",
       ["kind"],
     ),
     watchdogStreakTarget: this.#gauge(

@@ -23,6 +23,8 @@ export interface OpenStateOptions {
  */
 export class StateStore {
   #state: PersistedState;
+  /** What the file holds now, so that a change that changes nothing is not written again. */
+  #written: string | null = null;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly path: string, state: PersistedState, readonly persist: boolean) {
@@ -50,9 +52,12 @@ export class StateStore {
   update<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T> {
     const run = this.#queue.then(async () => {
       const { state, result } = change(this.#state);
-      if (state !== this.#state) {
-        this.#state = state;
-        if (this.persist) await writeFileAtomic(this.path, JSON.stringify(state, null, 2) + "\n");
+      if (state === this.#state) return result;
+      this.#state = state;
+      const text = JSON.stringify(state, null, 2) + "\n";
+      if (this.persist && text !== this.#written) {
+        await writeFileAtomic(this.path, text);
+        this.#written = text;
       }
       return result;
     });

@@ -20,6 +20,27 @@ Deno.test("updates persist and a new store reads them back", async () => {
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("a change that leaves the state as it was is not written again", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "state.json");
+  const store = await StateStore.open(path);
+  const withApi = (state: typeof store.current) => ({
+    state: { ...state, heal: { containers: { api: freshContainerState("id1") } } },
+    result: undefined,
+  });
+  await store.update(withApi);
+  const written = Deno.statSync(path).ino;
+  await store.update(withApi); // a new object, the same contents
+  assert.equal(Deno.statSync(path).ino, written, "an atomic write would have replaced the file");
+  await store.update((state) => ({
+    state: { ...state, heal: { containers: { db: freshContainerState("id2") } } },
+    result: undefined,
+  }));
+  assert.notEqual(Deno.statSync(path).ino, written);
+  assert.deepEqual(Object.keys((await StateStore.open(path)).current.heal.containers), ["db"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("updates apply one at a time in order", async () => {
   const dir = await Deno.makeTempDir();
   const store = await StateStore.open(join(dir, "state.json"));

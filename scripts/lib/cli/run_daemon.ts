@@ -78,9 +78,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     },
   });
   const engineInfo = await engine.info();
-  // Watching, the loops read containers from a directory that events keep current; one pass reads
-  // the engine directly.
-  const directory = options.once ? null : new ContainerDirectory(engine, {
+  // Watching, the loops read containers from a directory that events keep current; one pass lists
+  // them from the engine directly.
+  const directory = new ContainerDirectory(engine, {
     concurrency: config.docker.concurrency,
     maxAgeMs: DIRECTORY_MAX_AGE_MS,
   });
@@ -101,7 +101,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       ...context,
       log,
       reader: gpuChoice.reader,
-      listContainers: directory ? () => directory.listing() : undefined,
+      listContainers: options.once ? undefined : () => directory.listing(),
       onTick: ({ observation, plan }) => {
         metrics.observeGpu(observation.sample, observation.attribution, plan.summary === null);
         metrics.observeWatchdog(plan.state, config.gpu);
@@ -152,7 +152,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     }
 
     const stop = new AbortController();
-    const sampler = new ContainerSampler(engine, directory!, config, () => store.current.gpu);
+    const sampler = new ContainerSampler(engine, directory, config, () => store.current.gpu);
     let engineError: string | undefined;
     const sampleLoop = async () => {
       while (!stop.signal.aborted) {
@@ -202,7 +202,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     for (const signal of signals) Deno.addSignalListener(signal, onSignal);
     try {
       await Promise.all([
-        gpu || serving ? directory!.run(stop.signal) : undefined,
+        gpu || serving ? directory.run(stop.signal) : undefined,
         heal?.run(stop.signal),
         gpu?.run(stop.signal),
         serving ? sampleLoop() : undefined,

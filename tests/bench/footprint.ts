@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { mapConcurrent } from "../../scripts/lib/concurrency.ts";
 import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, watchTask } from "../support/daemon.ts";
+import { createWorkspace, watchTaskArgs } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { delay } from "../support/wait.ts";
 import { percentile } from "./stats.ts";
@@ -45,11 +45,10 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
           intervalMs: 30_000,
         }),
     );
-    const task = await watchTask();
     child = new Deno.Command(Deno.execPath(), {
-      args: [...task.args, "--config", workspace.configPath],
+      args: [...await watchTaskArgs(), "--config", workspace.configPath],
       cwd: ROOT,
-      env: { ...task.env, ...gpu.env, BREAKWATER_TOKEN: TOKEN },
+      env: { ...gpu.env, BREAKWATER_TOKEN: TOKEN },
       stdout: "null",
       stderr: "null",
     }).spawn();

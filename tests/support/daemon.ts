@@ -59,29 +59,15 @@ export async function runScript(
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
-/** How the `watch` task in deno.json runs `deno`. */
-export interface WatchTask {
-  /** The variables it sets before the command. */
-  env: Record<string, string>;
-  /** The `deno` arguments, runtime flags included. */
-  args: string[];
-}
-
 /**
- * The `watch` task of deno.json, taken apart, so that tests and benchmarks run the daemon exactly
- * as users do.
+ * The `deno` arguments of the `watch` task in deno.json (runtime flags included), so that tests
+ * and benchmarks run the daemon exactly as users do.
  */
-export async function watchTask(): Promise<WatchTask> {
+export async function watchTaskArgs(): Promise<string[]> {
   const tasks = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks;
-  const words = (tasks.watch as string).split(/\s+/);
-  const env: Record<string, string> = {};
-  while (/^\w+=/.test(words[0])) {
-    const [name, value] = words.shift()!.split("=");
-    env[name] = value;
-  }
-  const [command, ...args] = words;
+  const [command, ...args] = (tasks.watch as string).split(/\s+/);
   if (command !== "deno") throw new Error(`the watch task does not run deno: ${tasks.watch}`);
-  return { env, args };
+  return args;
 }
 
 /** `deno task watch` running as a child process, its output collected. */
@@ -106,11 +92,10 @@ export class Daemon {
 
   /** Starts the daemon as `deno task watch` runs it, and waits until it says it started. */
   static async start(args: string[], env: Record<string, string> = {}): Promise<Daemon> {
-    const task = await watchTask();
     const child = new Deno.Command(Deno.execPath(), {
-      args: [...task.args, ...args],
+      args: [...await watchTaskArgs(), ...args],
       cwd: ROOT,
-      env: { ...task.env, ...env },
+      env,
       stdout: "piped",
       stderr: "piped",
     }).spawn();

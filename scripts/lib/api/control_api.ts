@@ -1,7 +1,7 @@
 import type { ContainerListing } from "../engine/engine.ts";
-import type { ContainerActionKind } from "../executor/executor.ts";
+import { ActionInFlightError } from "../executor/executor.ts";
+import type { ContainerActionKind, Outcome } from "../executor/executor.ts";
 import type { Journal } from "../journal/journal.ts";
-import type { JournalEntry } from "../journal/journal_entry.ts";
 import { parseDuration } from "../config/duration.ts";
 import { ApiError, jsonResponse } from "./api_error.ts";
 import { CONTAINER_ACTIONS, openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
@@ -32,8 +32,8 @@ export interface ControlApiDeps {
     labels: Record<string, string>;
     reason: string;
     actor: string;
-  }): Promise<JournalEntry>;
-  setArmed(armed: boolean, actor: string): Promise<JournalEntry>;
+  }): Promise<Outcome>;
+  setArmed(armed: boolean, actor: string): Promise<Outcome>;
 }
 
 type Route = {
@@ -178,7 +178,7 @@ async function containerAction(
   request: Request,
   params: Record<string, string | undefined>,
 ): Promise<Response> {
-  const name = decodeURIComponent(params.name ?? "");
+  const name = decodePathSegment(params.name ?? "");
   const action = params.action ?? "";
   if (!CONTAINER_NAME.test(name)) {
     throw new ApiError(
@@ -200,13 +200,20 @@ async function containerAction(
   if (!container) throw new ApiError(404, "not_found", `no container named ${name}`);
   const refusal = deps.untouchable(container);
   if (refusal) throw new ApiError(403, "forbidden", `${name}: ${refusal}`);
-  const entry = await deps.act({
-    kind: action as ContainerActionKind,
-    container: { name: container.name, id: container.id },
-    labels: container.labels,
-    reason: body.reason ?? `${action} asked through the control API`,
-    actor,
-  });
+  let outcome: Outcome;
+  try {
+    outcome = await deps.act({
+      kind: action as ContainerActionKind,
+      container: { name: container.name, id: container.id },
+      labels: container.labels,
+      reason: body.reason ?? `${action} asked through the control API`,
+      actor,
+    });
+  } catch (error) {
+    if (!(error instanceof ActionInFlightError)) throw error;
+    throw new ApiError(409, "action_in_flight", error.message);
+  }
+  const { entry } = outcome;
   if (entry.result === "failed") {
     return jsonResponse({
       error: "engine_error",
@@ -214,7 +221,24 @@ async function containerAction(
       entry,
     }, 502);
   }
-  return jsonResponse({ entry });
+  return jsonResponse({ entry, ...journalWarning(outcome) });
+}
+
+/** Done, but not on disk yet: said, so that nobody retries an action that happened. */
+function journalWarning(outcome: Outcome): { warning?: string } {
+  return outcome.journaled ? {} : {
+    warning: "done, but the journal could not be written; the entry is kept in memory and " +
+      "written once the disk allows (see /healthz)",
+  };
+}
+
+/** A path segment, percent-decoded; malformed escapes such as `%ZZ` are the client's error. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError(400, "bad_request", `malformed percent-encoding in "${segment}"`);
+  }
 }
 
 async function watchdogAction(
@@ -226,8 +250,12 @@ async function watchdogAction(
     throw new ApiError(404, "not_found", `no watchdog action "${action}"; use arm or disarm`);
   }
   await readBody(request);
-  const entry = await deps.setArmed(action === "arm", actorOf(request));
-  return jsonResponse({ armed: action === "arm", entry });
+  const outcome = await deps.setArmed(action === "arm", actorOf(request));
+  return jsonResponse({
+    armed: action === "arm",
+    entry: outcome.entry,
+    ...journalWarning(outcome),
+  });
 }
 
 /** The body as `{ reason? }`: at most 16 KiB of JSON, or empty. */

@@ -44,11 +44,14 @@ async function setup() {
     untouchable: (container) => container.labels["breakwater.protected"] ? "protected" : null,
     act: (action) => {
       calls.push(`${action.kind}:${action.container.name}:${action.actor}:${action.reason}`);
-      return Promise.resolve(entry(action.kind, action.actor));
+      return Promise.resolve({ entry: entry(action.kind, action.actor), journaled: true });
     },
     setArmed: (armed, actor) => {
       calls.push(`armed:${armed}:${actor}`);
-      return Promise.resolve(entry(armed ? "watchdog-arm" : "watchdog-disarm", actor));
+      return Promise.resolve({
+        entry: entry(armed ? "watchdog-arm" : "watchdog-disarm", actor),
+        journaled: true,
+      });
     },
   };
   const handle = createControlApiHandler(deps);

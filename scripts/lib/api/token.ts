@@ -1,5 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
+import { UsageError } from "../cli/usage_error.ts";
+import { writeFileAtomic } from "../state/atomic_write.ts";
 
 /** The control API's bearer token and where it came from. */
 export interface ApiToken {
@@ -14,6 +16,8 @@ export interface ResolveTokenOptions {
   tokenFile?: string;
   stateDir: string;
   env?: (name: string) => string | undefined;
+  /** Told when an empty generated token file (an interrupted first start) is replaced. */
+  onWarning?: (message: string) => void;
 }
 
 /** The generated token's file name inside the state directory. */
@@ -28,23 +32,38 @@ export async function resolveToken(options: ResolveTokenOptions): Promise<ApiTok
   const env = options.env ?? ((name: string) => Deno.env.get(name));
   if (options.tokenFile) {
     const token = (await Deno.readTextFile(options.tokenFile).catch((error) => {
-      throw new Error(
+      throw new UsageError(
         `cannot read api.tokenFile ${options.tokenFile}: ${(error as Error).message}`,
       );
     })).trim();
-    if (!token) throw new Error(`api.tokenFile ${options.tokenFile} is empty`);
+    if (!token) {
+      throw new UsageError(
+        `api.tokenFile ${options.tokenFile} is empty: write a token into it (at least 16 ` +
+          "random characters, such as the output of `openssl rand -hex 32`), or remove " +
+          "api.tokenFile to have breakwater generate one",
+      );
+    }
     return { token, source: "tokenFile", path: options.tokenFile };
   }
   const fromEnv = env("BREAKWATER_TOKEN")?.trim();
   if (fromEnv) return { token: fromEnv, source: "BREAKWATER_TOKEN" };
   const path = join(options.stateDir, GENERATED_TOKEN_FILE);
-  const existing = await Deno.readTextFile(path).then((text) => text.trim(), () => "");
+  const existing = await Deno.readTextFile(path).then(
+    (text) => text.trim(),
+    (error) => error instanceof Deno.errors.NotFound ? null : Promise.reject(error),
+  );
   if (existing) return { token: existing, source: "generated", path };
   const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  await Deno.mkdir(options.stateDir, { recursive: true });
-  await Deno.writeTextFile(path, token + "\n", { mode: 0o600, createNew: true });
+  // Whole or not at all, so that a start cut short cannot leave an empty token file behind.
+  await writeFileAtomic(path, token + "\n");
   await Deno.chmod(path, 0o600).catch(() => {}); // not supported on Windows
+  if (existing === "") {
+    options.onWarning?.(
+      `the generated token file ${path} was empty (a first start cut short?); wrote a new ` +
+        "token — give it to Grafana again",
+    );
+  }
   return { token, source: "generated", path };
 }
 

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/config_error.ts";
 import { EngineUnreachableError } from "../engine/errors.ts";
 import { ExitCode } from "./exit_code.ts";
+import { UsageError } from "./usage_error.ts";
 
 /** The flags every command takes. */
 export const COMMON_OPTIONS = {
@@ -54,7 +55,7 @@ export async function runCommand<Options extends ParseArgsConfig["options"]>(
     code = ExitCode.CouldNotRun;
     if (error instanceof ConfigError) {
       console.error(`breakwater: invalid config\n${error.message}`);
-    } else if (error instanceof EngineUnreachableError) {
+    } else if (error instanceof EngineUnreachableError || error instanceof UsageError) {
       console.error(`breakwater: ${error.message}`);
     } else if (error instanceof TypeError && "code" in error) {
       console.error(`breakwater: ${error.message}\n\n${definition.usage}`);

@@ -7,6 +7,7 @@ import { OllamaClient } from "../gpu/ollama_client.ts";
 import { Journal } from "../journal/journal.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
+import { Faults } from "../runtime/faults.ts";
 import { StateStore } from "../state/state_store.ts";
 
 /** The journal's file name inside the state directory. */
@@ -22,6 +23,7 @@ export interface Context {
   journal: Journal;
   store: StateStore;
   executor: Executor;
+  faults: Faults;
   /** `null` when the GPU ladder has no Ollama rung. */
   ollama: OllamaClient | null;
 }
@@ -33,6 +35,8 @@ export interface OpenContextOptions {
   dryRun?: boolean;
   log: Logger;
   onEntry?: (entry: JournalEntry) => void;
+  /** Where failed state and journal writes are raised, and cleared once writing works again. */
+  faults?: Faults;
 }
 
 /** Loads the config and wires engine, journal, state and executor from it. */
@@ -40,10 +44,26 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
   const { config, path } = await loadConfig({ path: options.configPath });
   const dryRun = options.dryRun || config.dryRun;
   const engine = Engine.connect(config.docker.host);
-  const journal = new Journal(join(config.stateDir, JOURNAL_FILE));
+  const faults = options.faults ?? new Faults();
+  const journal = new Journal(join(config.stateDir, JOURNAL_FILE), {
+    onWriteFailed: (error, pending) =>
+      faults.raise(
+        "journal",
+        `cannot write the journal ${join(config.stateDir, JOURNAL_FILE)}: ${error.message}; ` +
+          `${pending} entr${pending === 1 ? "y waits" : "ies wait"} in memory and will be written`,
+      ),
+    onWriteRecovered: () => faults.clear("journal"),
+  });
   const store = await StateStore.open(join(config.stateDir, STATE_FILE), {
     persist: !dryRun,
     onWarning: (message) => options.log.log("warn", message),
+    onWriteFailed: (error) =>
+      faults.raise(
+        "state",
+        `cannot write the state ${join(config.stateDir, STATE_FILE)}: ${error.message}; ` +
+          "carrying on from memory, retrying",
+      ),
+    onWriteRecovered: () => faults.clear("state"),
   });
   const ollama = config.gpu.ladder.includes("unload-ollama-models")
     ? new OllamaClient(config.gpu.ollama.url, config.gpu.ollama.timeout)
@@ -51,6 +71,7 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
   const executor = new Executor({
     engine,
     journal,
+    store,
     dryRun,
     ollama: ollama ?? undefined,
     onEntry: options.onEntry,
@@ -62,6 +83,7 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
     journal,
     store,
     executor,
+    faults,
     ollama,
   };
 }

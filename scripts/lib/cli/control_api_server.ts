@@ -7,6 +7,7 @@ import type { ContainerSampler } from "../health/container_sampler.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { ProbeLoop } from "../probes/probe_loop.ts";
+import type { Runtime } from "../runtime/runtime.ts";
 import { refusalReason, stopTimeoutFor } from "../selection/container_roles.ts";
 import type { Context } from "./context.ts";
 
@@ -16,11 +17,9 @@ export interface ControlApiParts extends Context {
   metrics: Metrics;
   sampler: ContainerSampler;
   probes: ProbeLoop;
+  runtime: Runtime;
   gpu: GpuWatchdog | null;
   gpuReason: string;
-  /** The engine's last error from the sampler, or `undefined` while it answers. */
-  engineError(): string | undefined;
-  setEngineError(error: string | undefined): void;
 }
 
 /**
@@ -28,8 +27,12 @@ export interface ControlApiParts extends Context {
  * the daemon's executor and journal. Warns when the address is reachable from other machines.
  */
 export async function startControlApi(parts: ControlApiParts): Promise<ApiServer> {
-  const { config, engine, store, executor, journal, metrics, sampler, log } = parts;
-  const token = await resolveToken({ tokenFile: config.api.tokenFile, stateDir: config.stateDir });
+  const { config, engine, store, executor, journal, metrics, sampler, log, runtime } = parts;
+  const token = await resolveToken({
+    tokenFile: config.api.tokenFile,
+    stateDir: config.stateDir,
+    onWarning: (message) => log.log("warn", message),
+  });
   if (!isLoopback(config.api.host)) {
     log.log(
       "warn",
@@ -37,30 +40,17 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
         "still needs the token, but keep it on 127.0.0.1 unless Grafana runs elsewhere",
     );
   }
-  const startedAt = Date.now();
-  const engineStatus = () => {
-    const error = parts.engineError();
-    return {
-      reachable: error === undefined,
-      address: engine.endpoint.address,
-      ...(error ? { error } : {}),
-    };
-  };
+  const engineStatus = () => runtime.health().engine;
   const handler = createControlApiHandler({
     token: token.token,
     publicMetrics: config.api.publicMetrics,
     journal,
-    healthz: () =>
-      Promise.resolve({
-        status: "ok",
-        engine: engineStatus(),
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 1_000),
-      }),
+    healthz: () => Promise.resolve(runtime.health()),
     async status() {
       if (Date.now() - sampler.latest.sampledAt > config.metricsInterval) {
         await sampler.sample().then(
-          () => parts.setEngineError(undefined),
-          (error: Error) => parts.setEngineError(error.message),
+          () => runtime.engineHealth.reachable(),
+          (error: Error) => runtime.engineHealth.unreachable(error),
         );
       }
       return buildStatus({
@@ -93,12 +83,7 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
         ),
       }),
     async setArmed(armed, actor) {
-      await store.update((state) => ({
-        state: { ...state, gpu: { ...state.gpu, armed } },
-        result: undefined,
-      }));
-      metrics.observeWatchdog(store.current.gpu, config.gpu);
-      return await executor.note({
+      const outcome = await executor.note({
         action: armed ? "watchdog-arm" : "watchdog-disarm",
         container: null,
         reason: armed
@@ -106,10 +91,20 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
           : "GPU watchdog disarmed: it reads and journals, acts on nothing",
         actor,
         result: "ok",
-      });
+      }, (state) => ({ ...state, gpu: { ...state.gpu, armed } }));
+      metrics.observeWatchdog(store.current.gpu, config.gpu);
+      return outcome;
     },
   });
-  const server = serveApi(config.api.host, config.api.port, handler);
+  const server = await serveApi({
+    host: config.api.host,
+    port: config.api.port,
+    allowedHosts: config.api.allowedHosts,
+    handler,
+    onAcceptError: (error) =>
+      parts.faults.raise("api", `the control API cannot accept connections: ${error.message}`),
+    onAcceptRecovered: () => parts.faults.clear("api"),
+  });
   log.log("info", `control API listening on ${server.url}`, {
     token: token.source === "BREAKWATER_TOKEN" ? "from BREAKWATER_TOKEN" : token.path,
   });

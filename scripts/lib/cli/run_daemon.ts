@@ -1,20 +1,18 @@
 import { abortableSleep } from "../abortable_sleep.ts";
-import { ContainerDirectory } from "../engine/container_directory.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
-import { HealLoop } from "../heal/heal_loop.ts";
+import { HEAL_EVENTS, HealLoop } from "../heal/heal_loop.ts";
 import { ContainerSampler } from "../health/container_sampler.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
-import { createLogger } from "../log/logger.ts";
+import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { ProbeLoop } from "../probes/probe_loop.ts";
-import { describeEntry, openContext } from "./context.ts";
+import { Faults } from "../runtime/faults.ts";
+import { Runtime } from "../runtime/runtime.ts";
+import { type Context, describeEntry, openContext } from "./context.ts";
 import { startControlApi } from "./control_api_server.ts";
 import { ExitCode } from "./exit_code.ts";
-
-/** However quiet the engine's events, the directory of containers is read afresh this often. */
-const DIRECTORY_MAX_AGE_MS = 60_000;
 
 /** Options for {@linkcode runDaemon}. */
 export interface RunDaemonOptions {
@@ -43,6 +41,18 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const log = createLogger({ json: options.json, verbose: options.verbose });
   const metrics = new Metrics();
   let failed = false;
+  const faults = new Faults({
+    onRaised: (fault, first) => {
+      metrics.recordFault(fault.kind);
+      if (first) log.log("error", fault.message, { fault: fault.kind });
+    },
+    onCleared: (fault) => {
+      metrics.clearFault(fault.kind);
+      log.log("info", `${fault.kind}: working again after ${fault.count} failure(s)`, {
+        fault: fault.kind,
+      });
+    },
+  });
   const onEntry = (entry: JournalEntry) => {
     failed ||= entry.result === "failed";
     metrics.recordEntry(entry);
@@ -58,8 +68,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     dryRun: options.dryRun,
     log,
     onEntry,
+    faults,
   });
-  const { config, engine, store, executor } = context;
+  const { config, engine, executor } = context;
   const notifier = new Notifier({
     config: config.notify,
     onDelivery: (channel, result, entry, error) => {
@@ -77,14 +88,36 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       });
     },
   });
-  const engineInfo = await engine.info();
-  // Watching, the loops read containers from a directory that events keep current; one pass lists
-  // them from the engine directly.
-  const directory = new ContainerDirectory(engine, {
-    concurrency: config.docker.concurrency,
-    maxAgeMs: DIRECTORY_MAX_AGE_MS,
+  // Unreachable, one pass is one clear line and exit 2; the daemon waits for the engine instead.
+  const onceInfo = options.once ? await engine.info() : null;
+
+  const healOn = options.heal && config.heal.enabled;
+  let heal: HealLoop | null = null;
+  const runtime = new Runtime({
+    context,
+    log,
+    awaitsFirstPass: healOn,
+    subscribers: healOn
+      ? [{
+        actions: HEAL_EVENTS,
+        onEvent: (event) => void heal?.onEvent(event),
+        onConnected: () =>
+          void heal?.onConnected().then(() => {
+            if (!faults.has("engine")) runtime.firstPassDone();
+          }),
+      }]
+      : [],
   });
-  const heal = options.heal && config.heal.enabled ? new HealLoop({ ...context, log }) : null;
+  heal = healOn
+    ? new HealLoop({
+      engine,
+      executor,
+      state: () => context.store.current,
+      config,
+      log,
+      engineHealth: runtime.engineHealth,
+    })
+    : null;
   const gpuChoice = options.gpu && config.gpu.enabled
     ? await selectGpuReader(readerSettingsFor(config.gpu, options.source))
     : null;
@@ -98,10 +131,13 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   }
   const gpu = gpuChoice?.reader
     ? new GpuWatchdog({
-      ...context,
-      log,
       reader: gpuChoice.reader,
-      listContainers: options.once ? undefined : () => directory.listing(),
+      executor,
+      config,
+      log,
+      engineHealth: runtime.engineHealth,
+      ollama: context.ollama,
+      listContainers: options.once ? () => engine.list() : () => runtime.directory.listing(),
       onTick: ({ observation, plan }) => {
         metrics.observeGpu(observation.sample, observation.attribution, plan.summary === null);
         metrics.observeWatchdog(plan.state, config.gpu);
@@ -116,106 +152,166 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     );
     return ExitCode.CouldNotRun;
   }
-  log.log("info", "breakwater started", {
-    config: context.configPath ?? "(defaults)",
-    stateDir: config.stateDir,
-    engine: `${engine.endpoint.address} (Docker ${engineInfo.version})`,
-    dryRun: config.dryRun,
-    mode: options.once ? "once" : "watch",
-    heal: heal !== null,
-    gpu: gpu !== null,
-  });
 
   try {
     if (options.once) {
-      const pass = heal ? await heal.reconcile() : null;
-      if (pass) log.log("info", `heal: checked ${pass.containers} containers`);
-      const tick = gpu ? await gpu.tick() : null;
-      if (tick) {
-        const summary = tick.plan.summary;
-        log.log(
-          "info",
-          summary
-            ? `gpu: VRAM ${
-              summary.vramPercent.toFixed(1)
-            } %, utilization ${summary.utilizationPercent} %, ` +
-              `streak ${tick.plan.state.highStreak}/${config.gpu.streak}${
-                tick.plan.state.tripped ? ", tripped" : ""
-              }`
-            : `gpu: reading unknown (${
-              tick.observation.sample.ok ? "partial" : tick.observation.sample.error
-            })`,
-        );
-      }
-      await notifier.drain(config.notify.timeout);
-      return failed ? ExitCode.Problems : ExitCode.Ok;
+      const version = onceInfo?.version;
+      return await runOnce({ context, log, heal, gpu, notifier, version, failed: () => failed });
     }
+    return await watch({ context, log, metrics, runtime, heal, gpu, serving, notifier, gpuChoice });
+  } finally {
+    gpuChoice?.reader?.close();
+  }
+}
 
-    const stop = new AbortController();
-    const sampler = new ContainerSampler(engine, directory, config, () => store.current.gpu);
-    let engineError: string | undefined;
-    const sampleLoop = async () => {
-      while (!stop.signal.aborted) {
-        try {
-          metrics.observeContainers(await sampler.sample());
-          metrics.observeWatchdog(store.current.gpu, config.gpu);
-          engineError = undefined;
-        } catch (error) {
-          metrics.engineDown();
-          engineError = (error as Error).message;
+interface OnceParts {
+  context: Context;
+  log: Logger;
+  heal: HealLoop | null;
+  gpu: GpuWatchdog | null;
+  notifier: Notifier;
+  version?: string;
+  failed: () => boolean;
+}
+
+async function runOnce({ context, log, heal, gpu, notifier, version, failed }: OnceParts) {
+  const { config } = context;
+  started(log, context, "once", heal, gpu, version);
+  const pass = heal ? await heal.reconcile() : null;
+  if (pass) log.log("info", `heal: checked ${pass.containers} containers`);
+  await heal?.drain();
+  const tick = gpu ? await gpu.tick() : null;
+  if (tick) {
+    const summary = tick.plan.summary;
+    log.log(
+      "info",
+      summary
+        ? `gpu: VRAM ${
+          summary.vramPercent.toFixed(1)
+        } %, utilization ${summary.utilizationPercent} %, ` +
+          `streak ${tick.plan.state.highStreak}/${config.gpu.streak}${
+            tick.plan.state.tripped ? ", tripped" : ""
+          }`
+        : `gpu: reading unknown (${
+          tick.observation.sample.ok ? "partial" : tick.observation.sample.error
+        })`,
+    );
+  }
+  await notifier.drain(config.notify.timeout);
+  const unsaved = context.faults.active().filter((fault) => fault.kind !== "engine");
+  for (const fault of unsaved) log.log("error", `not saved: ${fault.message}`);
+  return failed() || unsaved.length > 0 ? ExitCode.Problems : ExitCode.Ok;
+}
+
+interface WatchParts {
+  context: Context;
+  log: Logger;
+  metrics: Metrics;
+  runtime: Runtime;
+  heal: HealLoop | null;
+  gpu: GpuWatchdog | null;
+  serving: boolean;
+  notifier: Notifier;
+  gpuChoice: { reason: string } | null;
+}
+
+async function watch(parts: WatchParts): Promise<number> {
+  const { context, log, metrics, runtime, heal, gpu, serving, notifier } = parts;
+  const { config, store, engine } = context;
+  const stop = new AbortController();
+  const onSignal = () => {
+    log.log("info", "stopping: finishing work in flight");
+    stop.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+
+  const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current.gpu);
+  const probes = new ProbeLoop({
+    probes: config.probes,
+    intervalMs: config.probeInterval,
+    onResult: (result) => metrics.observeProbe(result),
+    onDown: (probe, result) =>
+      void heal?.onProbeDown(probe.healContainer!, probe.name, {
+        url: probe.url,
+        error: result.error ?? `status ${result.status}`,
+      }),
+    onUp: (probe) => heal?.onProbeUp(probe.healContainer!),
+  });
+  // Served before the engine answers, so that /healthz can say what the daemon waits for.
+  const server = serving
+    ? await startControlApi({
+      ...context,
+      log,
+      metrics,
+      sampler,
+      probes,
+      runtime,
+      gpu,
+      gpuReason: parts.gpuChoice?.reason ?? "GPU watchdog not running",
+    }).catch((error) => {
+      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+      throw error;
+    })
+    : null;
+  try {
+    const engineInfo = await runtime.waitForEngine(stop.signal);
+    if (engineInfo) {
+      started(log, context, "watch", heal, gpu, engineInfo.version);
+      const sampleLoop = async () => {
+        while (!stop.signal.aborted) {
+          try {
+            metrics.observeContainers(await sampler.sample());
+            metrics.observeWatchdog(store.current.gpu, config.gpu);
+            runtime.engineHealth.reachable();
+          } catch (error) {
+            metrics.engineDown();
+            runtime.engineHealth.unreachable(error);
+          }
+          await abortableSleep(config.metricsInterval, stop.signal);
         }
-        await abortableSleep(config.metricsInterval, stop.signal);
-      }
-    };
-    const probes = new ProbeLoop({
-      probes: config.probes,
-      intervalMs: config.probeInterval,
-      onResult: (result) => metrics.observeProbe(result),
-      onDown: (probe, result) =>
-        void heal?.healByProbe(probe.healContainer!, {
-          probe: probe.name,
-          url: probe.url,
-          error: result.error ?? `status ${result.status}`,
-        }),
-    });
-    const server = serving
-      ? await startControlApi({
-        ...context,
-        log,
-        metrics,
-        sampler,
-        probes,
-        gpu,
-        gpuReason: gpuChoice?.reason ?? "GPU watchdog not running",
-        engineError: () => engineError,
-        setEngineError: (error) => engineError = error,
-      })
-      : null;
-
-    const onSignal = () => {
-      log.log("info", "stopping: finishing work in flight");
-      stop.abort();
-    };
-    const signals: Deno.Signal[] = Deno.build.os === "windows"
-      ? ["SIGINT", "SIGBREAK"]
-      : ["SIGINT", "SIGTERM"];
-    for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-    try {
+      };
       await Promise.all([
-        gpu || serving ? directory.run(stop.signal) : undefined,
+        runtime.run(stop.signal),
         heal?.run(stop.signal),
         gpu?.run(stop.signal),
         serving ? sampleLoop() : undefined,
         serving ? probes.run(stop.signal) : undefined,
       ]);
-    } finally {
-      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-      await server?.shutdown();
-      await notifier.drain(config.notify.timeout);
     }
-    log.log("info", "stopped; state saved", { state: store.path });
-    return ExitCode.Ok;
   } finally {
-    gpuChoice?.reader?.close();
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    await server?.shutdown();
+    await notifier.drain(config.notify.timeout);
+    await runtime.flush();
   }
+  const unsaved = context.faults.active().filter((fault) => fault.kind !== "engine");
+  if (unsaved.length > 0) {
+    for (const fault of unsaved) log.log("error", `stopped with work not saved: ${fault.message}`);
+    return ExitCode.Problems;
+  }
+  log.log("info", "stopped; state saved", { state: store.path });
+  return ExitCode.Ok;
+}
+
+function started(
+  log: Logger,
+  context: Context,
+  mode: "once" | "watch",
+  heal: HealLoop | null,
+  gpu: GpuWatchdog | null,
+  version?: string,
+): void {
+  const { config, engine } = context;
+  log.log("info", "breakwater started", {
+    config: context.configPath ?? "(defaults)",
+    stateDir: config.stateDir,
+    engine: `${engine.endpoint.address}${version ? ` (Docker ${version})` : ""}`,
+    dryRun: config.dryRun,
+    mode,
+    heal: heal !== null,
+    gpu: gpu !== null,
+  });
 }

@@ -10,6 +10,12 @@ import { defaultStateDir } from "./state_dir.ts";
 /** The file name looked for in the working directory when no path is given. */
 export const DEFAULT_CONFIG_FILE = "breakwater.yaml";
 
+/**
+ * The largest config file read. A real one is a few kilobytes; a huge one (a wrong path, a log
+ * file) would take minutes and gigabytes to parse.
+ */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
 /** Where the config comes from and what it holds. */
 export interface LoadedConfig {
   config: Config;
@@ -37,8 +43,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   let text: string;
   try {
+    const { size } = await Deno.stat(path);
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(path, [{
+        key: "",
+        message: `the config file is ${size} bytes; at most ${MAX_CONFIG_BYTES} are read. ` +
+          "Is --config or BREAKWATER_CONFIG pointing at the right file?",
+      }]);
+    }
     text = await Deno.readTextFile(path);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     if (error instanceof Deno.errors.NotFound && named === undefined) {
       return { config: parseConfigText("", { file: path, env }) };
     }

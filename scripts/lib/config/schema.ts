@@ -1,45 +1,67 @@
 import { z } from "zod";
-import { parseDuration } from "./duration.ts";
+import { formatDuration, parseDuration } from "./duration.ts";
 
-/** A duration in the config: `"30s"`, `"5m"`, `"500ms"` or a number of seconds; parsed to ms. */
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `expected a duration such as "30s", "5m", "500ms" or a number of seconds, got ${
-        JSON.stringify(value)
-      }`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * A duration in the config: `"30s"`, `"5m"`, `"500ms"` or a number of seconds; parsed to ms and
+ * bounded, so that a zero or huge interval cannot turn a loop into a busy loop or a timer that
+ * never fires (timers overflow past 2^31 - 1 ms and then fire at once).
+ */
+const duration = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a duration such as "30s", "5m", "500ms" or a number of seconds, got ${
+          JSON.stringify(value)
+        }`,
+      });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be from ${formatDuration(min)} to ${formatDuration(max)}, got ${
+          JSON.stringify(value)
+        }`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** Container names or glob patterns (`*` any run of characters, `?` one character). */
 const namePatterns = z.array(z.string().min(1, "a name or pattern cannot be empty"));
 
 const backoffSchema = z.strictObject({
   /** Delay before the second restart; it doubles after each further restart. */
-  initial: duration.default(10_000),
+  initial: duration(SECOND, HOUR).default(10_000),
   /** Longest delay between two restarts. */
-  max: duration.default(300_000),
+  max: duration(SECOND, DAY).default(300_000),
   /** Healthy for this long after a restart, a container's backoff starts over. */
-  resetAfter: duration.default(600_000),
+  resetAfter: duration(SECOND, 7 * DAY).default(600_000),
+}).refine((backoff) => backoff.max >= backoff.initial, {
+  message: "max must not be below initial: the delay doubles from initial up to max",
+  path: ["max"],
 });
 
 const giveUpSchema = z.strictObject({
   /** Stop restarting after this many restarts inside `window`; 0 never gives up. */
-  maxRestarts: z.int().min(0).default(0),
-  window: duration.default(3_600_000),
+  maxRestarts: z.int().min(0).max(1_000).default(0),
+  window: duration(MINUTE, 7 * DAY).default(3_600_000),
 });
 
 const healSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Opted in by name or pattern, besides the `breakwater.heal=true` / `autoheal=true` labels. */
   containers: namePatterns.default([]),
-  reconcileInterval: duration.default(30_000),
-  stopTimeout: duration.default(10_000),
+  reconcileInterval: duration(100, HOUR).default(30_000),
+  stopTimeout: duration(0, 10 * MINUTE).default(10_000),
   backoff: backoffSchema.prefault({}),
   giveUp: giveUpSchema.prefault({}),
 });
@@ -71,7 +93,7 @@ const ollamaSchema = z.strictObject({
   url: z.url().default("http://127.0.0.1:11434"),
   /** Models never unloaded by the ladder. */
   keepModels: z.array(z.string().min(1)).default([]),
-  timeout: duration.default(2_000),
+  timeout: duration(100, MINUTE).default(2_000),
 });
 
 const gpuSchema = z.strictObject({
@@ -82,7 +104,7 @@ const gpuSchema = z.strictObject({
   nvidiaSmi: z.string().min(1).default("nvidia-smi"),
   dcgmUrl: z.url().default("http://127.0.0.1:9400/metrics"),
   /** Default: 2 s with NVML, 5 s with nvidia-smi or dcgm-exporter. */
-  pollInterval: duration.optional(),
+  pollInterval: duration(100, 10 * MINUTE).optional(),
   /** The GPU owner, never touched, besides the `breakwater.gpu-owner=true` label. */
   owner: namePatterns.default([]),
   /** Paused under pressure, besides the `breakwater.gpu-noisy=true` label. */
@@ -90,11 +112,11 @@ const gpuSchema = z.strictObject({
   vram: watermarksSchema(95, 85),
   utilization: watermarksSchema(95, 85),
   /** Consecutive readings over a high watermark that trip the watchdog. */
-  streak: z.int().min(1).default(3),
+  streak: z.int().min(1).max(1_000).default(3),
   /** Consecutive readings under both low watermarks that clear it. */
-  clearStreak: z.int().min(1).default(3),
+  clearStreak: z.int().min(1).max(1_000).default(3),
   /** Least time between two rungs. */
-  cooldown: duration.default(30_000),
+  cooldown: duration(0, DAY).default(30_000),
   ladder: z.array(z.enum(LADDER_RUNGS)).default([...LADDER_RUNGS]),
   /** Start again what the ladder stopped once pressure clears. */
   restartStopped: z.boolean().default(false),
@@ -105,10 +127,10 @@ const probeSchema = z.strictObject({
   name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, "use letters, digits, '.', '_' and '-'"),
   /** Probed with GET; any 2xx answer within the timeout is up. */
   url: z.url(),
-  timeout: duration.default(2_000),
+  timeout: duration(100, MINUTE).default(2_000),
   /** Restart this container (with the heal backoff) once the probe has been down `downAfter` times. */
   healContainer: z.string().min(1).optional(),
-  downAfter: z.int().min(1).default(3),
+  downAfter: z.int().min(1).max(1_000).default(3),
 });
 
 /** The endpoints probed when none are configured: Ollama and the OpenClaw gateway. */
@@ -122,6 +144,12 @@ const apiSchema = z.strictObject({
   /** Loopback by default: the control API is reached through Grafana's plugin proxy. */
   host: z.string().min(1).default("127.0.0.1"),
   port: z.int().min(0).max(65_535).default(8787),
+  /**
+   * Names requests may carry in `Host` besides loopback ones and `host` (say
+   * host.docker.internal when Grafana runs in a container); others are refused (DNS rebinding).
+   */
+  allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:\[\]-]+$/, "a host name or address"))
+    .max(32).default([]),
   /** A file holding the bearer token; else BREAKWATER_TOKEN, else one generated in stateDir. */
   tokenFile: z.string().min(1).optional(),
   /** Serve /metrics without the token (for a Prometheus that cannot send one). */
@@ -143,9 +171,9 @@ const notifySchema = z.strictObject({
     apiBase: z.url().default("https://api.telegram.org"),
   }).optional(),
   /** At most this many messages a minute per channel; the rest are dropped and journaled. */
-  maxPerMinute: z.int().min(1).default(20),
+  maxPerMinute: z.int().min(1).max(1_000).default(20),
   retries: z.int().min(0).max(10).default(3),
-  timeout: duration.default(5_000),
+  timeout: duration(100, MINUTE).default(5_000),
 });
 
 const waiverSchema = z.strictObject({
@@ -167,8 +195,8 @@ export const configSchema = z.strictObject({
   gpu: gpuSchema.prefault({}),
   probes: z.array(probeSchema).default(DEFAULT_PROBES),
   /** How often the probes run, and how often containers are sampled for /metrics. */
-  probeInterval: duration.default(15_000),
-  metricsInterval: duration.default(10_000),
+  probeInterval: duration(100, HOUR).default(15_000),
+  metricsInterval: duration(100, HOUR).default(10_000),
   api: apiSchema.prefault({}),
   notify: notifySchema.prefault({}),
   audit: z.strictObject({ waive: z.array(waiverSchema).default([]) }).prefault({}),

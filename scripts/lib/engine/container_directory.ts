@@ -2,10 +2,9 @@ import type { ContainerSnapshot } from "./container_snapshot.ts";
 import type { ContainerListing, Engine } from "./engine.ts";
 import type { EngineEvent } from "./engine_event.ts";
 import { ContainerNotFoundError } from "./errors.ts";
-import { followEvents } from "./follow_events.ts";
 
 /** Every container action after which an inspect answer may be out of date. */
-const CHANGING_ACTIONS = [
+export const DIRECTORY_EVENTS = [
   "create",
   "destroy",
   "rename",
@@ -31,8 +30,8 @@ export interface ContainerDirectoryOptions {
 /**
  * Every container's inspect answer, kept current by the engine's events: a full read when it is
  * older than `maxAgeMs` or containers came or went, one inspect per container an event named,
- * and nothing at all while nothing changes. While it does not follow the events (before
- * {@linkcode ContainerDirectory.run}, or while the stream is down), every read is a full read.
+ * and nothing at all while nothing changes. While it is not told the events (before
+ * {@linkcode ContainerDirectory.onConnected}, or after `onLost`), every read is a full read.
  *
  * `lastProbeAt` can lag here (a healthcheck that does not change the health raises no event);
  * what needs it exact inspects the container itself.
@@ -73,22 +72,19 @@ export class ContainerDirectory {
     }));
   }
 
-  /** Follows the engine's events until `signal` aborts, reconnecting when the stream drops. */
-  run(signal: AbortSignal): Promise<void> {
-    return followEvents({
-      engine: this.#engine,
-      actions: CHANGING_ACTIONS,
-      signal,
-      onEvent: (event) => this.#invalidate(event),
-      onConnected: () => {
-        this.#following = true;
-        this.#readAll = true; // what changed before the subscription is unknown
-      },
-      onLost: () => this.#following = false,
-    });
+  /** The event stream (re)connected: what changed before it is unknown. */
+  onConnected(): void {
+    this.#following = true;
+    this.#readAll = true;
   }
 
-  #invalidate(event: EngineEvent): void {
+  /** The event stream dropped: every read is a full read until it is back. */
+  onLost(): void {
+    this.#following = false;
+  }
+
+  /** An engine event: what it names is read again on the next read. */
+  onEvent(event: EngineEvent): void {
     const action = event.action.split(":")[0];
     if (MEMBERSHIP_ACTIONS.has(action)) this.#readAll = true;
     else this.#changed.add(event.id);

@@ -1,4 +1,3 @@
-import "../unused_dependency_parts.ts";
 import Docker from "dockerode";
 import { type ContainerSnapshot, toContainerSnapshot } from "./container_snapshot.ts";
 import { type EngineEndpoint, resolveEndpoint } from "./endpoint.ts";

@@ -7,7 +7,7 @@ const RETRY_MAX_MS = 30_000;
 
 /** Options for {@linkcode followEvents}. */
 export interface FollowEventsOptions {
-  engine: Engine;
+  engine: Pick<Engine, "events">;
   /** The container actions to receive (see `EventOptions.actions`). */
   actions: readonly string[];
   signal: AbortSignal;

@@ -13,3 +13,5 @@ export * from "./engine_event.ts";
 export * from "./errors.ts";
 export * from "./follow_events.ts";
 export * from "./stats_sample.ts";
+export * from "./event_hub.ts";
+export * from "./engine_reachability.ts";

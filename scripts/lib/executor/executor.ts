@@ -1,7 +1,5 @@
-import type { Engine } from "../engine/engine.ts";
-import type { OllamaClient } from "../gpu/ollama_client.ts";
-import type { Journal } from "../journal/journal.ts";
 import type { JournalEntry, JournalResult } from "../journal/journal_entry.ts";
+import type { PersistedState } from "../state/persisted_state.ts";
 
 /** What can be done to a container. */
 export type ContainerActionKind = "restart" | "pause" | "unpause" | "stop" | "start";
@@ -36,12 +34,44 @@ export interface JournalNote {
   details?: Record<string, unknown>;
 }
 
+/**
+ * How the state changes once an action has ended, given its journal entry: a pure function, so
+ * that what is counted follows what happened (a failed restart counts nothing).
+ */
+export type Commit = (state: PersistedState, entry: JournalEntry) => PersistedState;
+
+/** An action's journal entry, and whether it is on disk yet (else it waits in memory). */
+export interface Outcome {
+  entry: JournalEntry;
+  journaled: boolean;
+}
+
+/** An action under way on a container. */
+export interface InFlightAction {
+  kind: ContainerActionKind;
+  actor: string;
+  /** When it started, ms since the epoch. */
+  since: number;
+}
+
+/** The engine calls that change a container: all the executor uses of the engine. */
+export interface ContainerControl {
+  restart(id: string, stopTimeoutMs: number): Promise<void>;
+  stop(id: string, stopTimeoutMs: number): Promise<void>;
+  start(id: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  unpause(id: string): Promise<void>;
+}
+
 /** Options for {@linkcode Executor}. */
 export interface ExecutorOptions {
-  engine: Engine;
-  journal: Journal;
+  engine: ContainerControl;
+  journal: { append(entry: JournalEntry): Promise<boolean> };
+  store: {
+    update<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T>;
+  };
   /** Needed to unload models; without it an unload is journaled as failed. */
-  ollama?: OllamaClient;
+  ollama?: { unload(model: string): Promise<void> };
   /** Decide and journal, change nothing. */
   dryRun: boolean;
   /** Called with every entry once it is journaled (metrics, notifications, output). */
@@ -49,15 +79,33 @@ export interface ExecutorOptions {
   now?: () => number;
 }
 
+/** A container already has an action under way; a second one is refused, not queued. */
+export class ActionInFlightError extends Error {
+  constructor(readonly container: { name: string; id: string }, readonly inFlight: InFlightAction) {
+    super(
+      `${container.name}: a ${inFlight.kind} asked by ${inFlight.actor} is already under way ` +
+        `(since ${new Date(inFlight.since).toISOString()})`,
+    );
+    this.name = "ActionInFlightError";
+  }
+}
+
 /**
- * The only part of breakwater that changes anything. Each action is carried out (unless dry-run)
- * and journaled with its result, whether it worked or not; it never throws for a failed action.
+ * The only part of breakwater that changes anything, and the only one that writes the state.
+ * For every action: take the container (one action at a time each) → act (unless dry-run) →
+ * journal the result → apply the caller's {@linkcode Commit} → let the container go. It never
+ * throws for a failed action, a failed journal write or a failed state write: the outcome says
+ * how it went, and what was done is reported as done.
  */
 export class Executor {
   readonly #options: ExecutorOptions;
+  readonly #now: () => number;
+  readonly #inFlight = new Map<string, InFlightAction>();
+  readonly #finishedAt = new Map<string, number>();
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Whether actions are only decided and journaled. */
@@ -65,16 +113,42 @@ export class Executor {
     return this.#options.dryRun;
   }
 
-  /** Carries out an action and journals it; the entry tells how it went. */
-  execute(action: ContainerAction): Promise<JournalEntry> {
-    return this.#act(
-      { ...action, action: action.kind },
-      () => this.#perform(action),
-    );
+  /** The action under way on a container, if any. */
+  inFlight(containerId: string): InFlightAction | undefined {
+    return this.#inFlight.get(containerId);
   }
 
-  /** Asks Ollama to unload a model, and journals it. */
-  unloadModel(unload: ModelUnload): Promise<JournalEntry> {
+  /**
+   * Whether an action on the container is under way or ended at or after `time`: a reading of it
+   * taken before then no longer says what it is like.
+   */
+  touchedSince(containerId: string, time: number): boolean {
+    return this.#inFlight.has(containerId) || (this.#finishedAt.get(containerId) ?? -1) >= time;
+  }
+
+  /**
+   * Carries out an action, journals it and applies `commit`.
+   * @throws {ActionInFlightError} when the container already has an action under way.
+   */
+  async execute(action: ContainerAction, commit?: Commit): Promise<Outcome> {
+    const { id } = action.container;
+    const busy = this.#inFlight.get(id);
+    if (busy) throw new ActionInFlightError(action.container, busy);
+    this.#inFlight.set(id, { kind: action.kind, actor: action.actor, since: this.#now() });
+    try {
+      return await this.#act(
+        { ...action, action: action.kind },
+        () => this.#perform(action),
+        commit,
+      );
+    } finally {
+      this.#inFlight.delete(id);
+      this.#finishedAt.set(id, this.#now());
+    }
+  }
+
+  /** Asks Ollama to unload a model, journals it and applies `commit`. */
+  unloadModel(unload: ModelUnload, commit?: Commit): Promise<Outcome> {
     return this.#act(
       {
         action: "unload-model",
@@ -87,21 +161,37 @@ export class Executor {
         if (!this.#options.ollama) throw new Error("no Ollama client configured");
         return this.#options.ollama.unload(unload.model);
       },
+      commit,
     );
   }
 
-  /** Journals a decision that needs no engine call. */
-  note(note: JournalNote): Promise<JournalEntry> {
-    const now = this.#options.now ?? Date.now;
-    return this.#write({
-      time: new Date(now()).toISOString(),
+  /** Journals a decision that needs no engine call, and applies `commit`. */
+  async note(note: JournalNote, commit?: Commit): Promise<Outcome> {
+    const entry: JournalEntry = {
+      time: new Date(this.#now()).toISOString(),
       action: note.action,
       container: note.container,
       reason: note.reason,
       details: note.details ?? {},
       actor: note.actor,
       result: note.result,
-    });
+    };
+    return await this.#record(entry, commit);
+  }
+
+  /**
+   * Applies a state change that records an observation, not an action (a streak, a health
+   * seen); like every change, in order after those asked for before it.
+   */
+  observe<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T> {
+    return this.#options.store.update(change);
+  }
+
+  /** Forgets when containers that are gone last had an action, so the map cannot grow forever. */
+  forget(presentIds: ReadonlySet<string>): void {
+    for (const id of this.#finishedAt.keys()) {
+      if (!presentIds.has(id)) this.#finishedAt.delete(id);
+    }
   }
 
   async #act(
@@ -109,9 +199,9 @@ export class Executor {
       details?: Record<string, unknown>;
     },
     perform: () => Promise<void>,
-  ): Promise<JournalEntry> {
-    const now = this.#options.now ?? Date.now;
-    const requestedAt = now();
+    commit: Commit | undefined,
+  ): Promise<Outcome> {
+    const requestedAt = this.#now();
     let result: JournalResult = "dry-run";
     let error: string | undefined;
     if (!this.#options.dryRun) {
@@ -123,8 +213,9 @@ export class Executor {
         error = cause instanceof Error ? cause.message : String(cause);
       }
     }
-    return await this.#write({
-      time: new Date(now()).toISOString(),
+    const finishedAt = this.#now();
+    return await this.#record({
+      time: new Date(finishedAt).toISOString(),
       action: what.action,
       container: what.container,
       reason: what.reason,
@@ -132,8 +223,8 @@ export class Executor {
       actor: what.actor,
       result,
       ...(error === undefined ? {} : { error }),
-      durationMs: Math.round(now() - requestedAt),
-    });
+      durationMs: Math.round(finishedAt - requestedAt),
+    }, commit);
   }
 
   #perform({ kind, container, stopTimeoutMs = 10_000 }: ContainerAction): Promise<void> {
@@ -152,9 +243,15 @@ export class Executor {
     }
   }
 
-  async #write(entry: JournalEntry): Promise<JournalEntry> {
-    await this.#options.journal.append(entry);
+  async #record(entry: JournalEntry, commit: Commit | undefined): Promise<Outcome> {
+    const journaled = await this.#options.journal.append(entry);
+    if (commit) {
+      await this.#options.store.update((state) => ({
+        state: commit(state, entry),
+        result: undefined,
+      }));
+    }
     this.#options.onEntry?.(entry);
-    return entry;
+    return { entry, journaled };
   }
 }

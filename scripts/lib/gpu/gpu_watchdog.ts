@@ -1,11 +1,19 @@
 import { abortableSleep } from "../abortable_sleep.ts";
 import type { Config } from "../config/schema.ts";
-import type { ContainerListing, Engine } from "../engine/engine.ts";
-import type { Executor } from "../executor/executor.ts";
+import type { ContainerListing } from "../engine/engine.ts";
+import type { EngineReachability } from "../engine/engine_reachability.ts";
+import type {
+  Commit,
+  ContainerAction,
+  JournalNote,
+  ModelUnload,
+  Outcome,
+} from "../executor/executor.ts";
+import { ActionInFlightError } from "../executor/executor.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
 import { stopTimeoutFor } from "../selection/container_roles.ts";
-import type { StateStore } from "../state/state_store.ts";
+import type { PersistedState } from "../state/persisted_state.ts";
 import type { GpuReader } from "./gpu_reading.ts";
 import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
 import type { OllamaClient } from "./ollama_client.ts";
@@ -14,20 +22,28 @@ import {
   type GpuNote,
   planPressure,
   type PressurePlan,
+  recordHeld,
 } from "./pressure_policy.ts";
+
+/** What the watchdog asks of the executor, which alone acts and writes the state. */
+export interface WatchdogExecutor {
+  execute(action: ContainerAction, commit?: Commit): Promise<Outcome>;
+  unloadModel(unload: ModelUnload, commit?: Commit): Promise<Outcome>;
+  note(note: JournalNote, commit?: Commit): Promise<Outcome>;
+  observe<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T>;
+}
 
 /** Options for {@linkcode GpuWatchdog}. */
 export interface GpuWatchdogOptions {
   reader: GpuReader;
-  engine: Engine;
-  /** Where the containers come from each tick; `engine.list` when left out. */
-  listContainers?: () => Promise<ContainerListing[]>;
-  executor: Executor;
-  store: StateStore;
+  /** Where the containers come from each tick. */
+  listContainers: () => Promise<ContainerListing[]>;
+  executor: WatchdogExecutor;
   config: Config;
   log: Logger;
+  engineHealth: EngineReachability;
   /** `null` when the ladder has no Ollama rung. */
-  ollama: OllamaClient | null;
+  ollama: Pick<OllamaClient, "loadedModels"> | null;
   /** Told of every tick's outcome (metrics). */
   onTick?: (result: GpuTickResult) => void;
   now?: () => number;
@@ -72,12 +88,10 @@ export class GpuWatchdog {
 
   /** One reading, decision and round of actions. Throws only when the engine cannot be read. */
   async tick(): Promise<GpuTickResult> {
-    const { store, config } = this.#options;
-    const { reader, engine, ollama } = this.#options;
-    const listContainers = this.#options.listContainers ?? (() => engine.list());
+    const { config, executor, reader, listContainers, ollama } = this.#options;
     const observation = await observeGpu({ reader, listContainers, ollama, now: this.#now });
     const now = this.#now();
-    const plan = await store.update((state) => {
+    const plan = await executor.observe((state) => {
       const plan = planPressure({ ...observation, state: state.gpu, config, now });
       return { state: { ...state, gpu: plan.state }, result: plan };
     });
@@ -91,72 +105,81 @@ export class GpuWatchdog {
     const labelsOf = new Map(observation.containers.map((container) => [container.id, container]));
     const entries = [
       ...await Promise.all(plan.notes.map((note) => this.#note(note, details))),
-      ...await Promise.all(
+      ...(await Promise.all(
         plan.actions.map((action) => this.#carryOut(action, details, labelsOf)),
-      ),
+      )).filter((entry) => entry !== null),
     ];
     this.#latest = { observation, plan, entries };
     this.#options.onTick?.(this.#latest);
     return this.#latest;
   }
 
-  /** Ticks every poll interval until `signal` aborts; engine outages are logged, not fatal. */
+  /** Ticks every poll interval until `signal` aborts; engine outages are reported, not fatal. */
   async run(signal: AbortSignal): Promise<void> {
-    let engineDown = false;
+    const { engineHealth } = this.#options;
     while (!signal.aborted) {
       const started = this.#now();
       try {
         await this.tick();
-        if (engineDown) {
-          this.#options.log.log("info", "GPU watchdog: Docker engine reachable again");
-        }
-        engineDown = false;
+        engineHealth.reachable();
       } catch (error) {
-        if (!engineDown) {
-          this.#options.log.log("error", `GPU watchdog: ${(error as Error).message}`);
-        }
-        engineDown = true;
+        engineHealth.unreachable(error);
       }
       await abortableSleep(Math.max(0, this.pollInterval - (this.#now() - started)), signal);
     }
   }
 
-  #note(note: GpuNote, details: Record<string, unknown>): Promise<JournalEntry> {
-    return this.#options.executor.note({
+  async #note(note: GpuNote, details: Record<string, unknown>): Promise<JournalEntry> {
+    return (await this.#options.executor.note({
       action: `gpu-${note.kind}`,
       container: null,
       reason: note.reason,
       actor: "policy",
       result: "noted",
       details,
-    });
+    })).entry;
   }
 
-  #carryOut(
+  async #carryOut(
     action: GpuAction,
     details: Record<string, unknown>,
     containers: Map<string, ContainerListing>,
-  ): Promise<JournalEntry> {
+  ): Promise<JournalEntry | null> {
     const { executor, config } = this.#options;
     const rung = "rung" in action ? { rung: action.rung } : {};
     if (action.kind === "unload-model") {
-      return executor.unloadModel({
+      return (await executor.unloadModel({
         model: action.model,
         reason: action.reason,
         actor: "policy",
         details: { ...details, ...rung, sizeVramBytes: action.sizeVramBytes },
-      });
+      })).entry;
     }
-    return executor.execute({
-      kind: action.kind,
-      container: action.container,
-      reason: action.reason,
-      actor: "policy",
-      stopTimeoutMs: stopTimeoutFor(
-        containers.get(action.container.id) ?? { name: action.container.name, labels: {} },
-        config.heal.stopTimeout,
-      ),
-      details: { ...details, ...rung },
-    });
+    const kind = action.kind;
+    try {
+      return (await executor.execute({
+        kind,
+        container: action.container,
+        reason: action.reason,
+        actor: "policy",
+        stopTimeoutMs: stopTimeoutFor(
+          containers.get(action.container.id) ?? { name: action.container.name, labels: {} },
+          config.heal.stopTimeout,
+        ),
+        details: { ...details, ...rung },
+      }, kind === "pause" || kind === "stop" ? holdOnceDone(kind) : undefined)).entry;
+    } catch (error) {
+      if (error instanceof ActionInFlightError) {
+        this.#options.log.log("info", `GPU watchdog: ${error.message}; not acting on it now`);
+        return null;
+      }
+      throw error;
+    }
   }
 }
+
+/** What breakwater paused or stopped is held (and resumed later) only once the engine did it. */
+const holdOnceDone = (kind: "pause" | "stop"): Commit => (state, entry) =>
+  entry.container && (entry.result === "ok" || entry.result === "dry-run")
+    ? { ...state, gpu: recordHeld(state.gpu, kind, entry.container, Date.parse(entry.time)) }
+    : state;

@@ -19,7 +19,7 @@ export interface ObserveGpuOptions {
   reader: GpuReader;
   /** The containers as the engine lists them (`engine.list`, or a directory kept by events). */
   listContainers: () => Promise<ContainerListing[]>;
-  ollama: OllamaClient | null;
+  ollama: Pick<OllamaClient, "loadedModels"> | null;
   now?: () => number;
 }
 

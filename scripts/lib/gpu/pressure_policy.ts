@@ -173,20 +173,10 @@ function climb(
   for (let index = state.nextRung; index < ladder.length; index++) {
     const actions = rungActions(ladder[index], input, pressure, figures);
     if (actions.length === 0) continue;
-    const held = (kind: "pause" | "stop"): HeldContainer[] =>
-      actions.flatMap((action) =>
-        action.kind === kind ? [{ ...action.container, at: input.now }] : []
-      );
+    // What the rung pauses or stops is held only once the engine did it: recordHeld.
     return {
       actions,
-      state: {
-        ...state,
-        nextRung: index + 1,
-        lastRungAt: input.now,
-        ladderExhausted: false,
-        paused: [...state.paused, ...held("pause")],
-        stopped: [...state.stopped, ...held("stop")],
-      },
+      state: { ...state, nextRung: index + 1, lastRungAt: input.now, ladderExhausted: false },
     };
   }
   return undefined;
@@ -261,4 +251,20 @@ function resume(input: PressureInput, state: GpuWatchState): GpuAction[] {
       }))
     : [];
   return [...unpause, ...start];
+}
+
+/**
+ * Remembers a container that breakwater paused or stopped, to resume it once pressure clears.
+ * Called only after the engine did it, so that a pause that failed (and a pause a person makes
+ * later) is never undone by breakwater. Pure.
+ */
+export function recordHeld(
+  state: GpuWatchState,
+  kind: "pause" | "stop",
+  container: { name: string; id: string },
+  at: number,
+): GpuWatchState {
+  const list = kind === "pause" ? "paused" : "stopped";
+  const others = state[list].filter((held) => held.id !== container.id);
+  return { ...state, [list]: [...others, { name: container.name, id: container.id, at }] };
 }

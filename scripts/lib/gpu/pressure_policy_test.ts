@@ -6,7 +6,7 @@ import type { VramAttribution } from "./attribution.ts";
 import type { GpuSample } from "./gpu_reading.ts";
 import { parseQueryGpuCsv } from "./nvidia_smi_csv.ts";
 import type { OllamaModel } from "./ollama_client.ts";
-import { type GpuAction, planPressure, type PressureInput } from "./pressure_policy.ts";
+import { type GpuAction, planPressure, type PressureInput, recordHeld } from "./pressure_policy.ts";
 import { type GpuWatchState, initialGpuWatchState } from "./watch_state.ts";
 
 const capture = (moment: string) =>
@@ -95,7 +95,14 @@ function run(
       ...overrides,
       state,
     });
-    state = plan.state;
+    // As the watchdog does once the engine carried an action out.
+    state = plan.actions.reduce(
+      (held, action) =>
+        action.kind === "pause" || action.kind === "stop"
+          ? recordHeld(held, action.kind, action.container, step.at ?? T0 + index * 2_000)
+          : held,
+      plan.state,
+    );
     rawActions.push(...plan.actions);
     actions.push(...plan.actions.map(describe));
     notes.push(...plan.notes.map((note) => note.kind));
@@ -260,4 +267,37 @@ Deno.test("planning is pure", () => {
   };
   assert.deepEqual(planPressure(input), planPressure(input));
   assert.deepEqual(state, frozen);
+});
+
+Deno.test("a pause is held only once done: a failed pause, then a person's pause, is never undone", () => {
+  const input = {
+    sample: LOAD,
+    containers: CONTAINERS,
+    attribution: ATTRIBUTION,
+    ollamaModels: null,
+    config,
+  };
+  let state = initialGpuWatchState();
+  let pauses: GpuAction[] = [];
+  for (let index = 0; index < 3; index++) {
+    const plan = planPressure({ ...input, now: T0 + index * 2_000, state });
+    state = plan.state; // the pause failed: nothing recorded
+    pauses = plan.actions;
+  }
+  assert.deepEqual(pauses.map(describe), ["pause:ingest"]);
+  assert.deepEqual(state.paused, []);
+  const handPaused = CONTAINERS.map((c) => c.name === "ingest" ? { ...c, state: "paused" } : c);
+  const { actions } = run(
+    times(IDLE, 3).map((step) => ({ ...step, containers: handPaused })),
+    {},
+    state,
+  );
+  assert.deepEqual(actions, []);
+});
+
+Deno.test("recordHeld keeps one entry per container", () => {
+  const once = recordHeld(initialGpuWatchState(), "pause", { name: "a", id: "1" }, 1);
+  const twice = recordHeld(once, "pause", { name: "a", id: "1" }, 2);
+  assert.deepEqual(twice.paused, [{ name: "a", id: "1", at: 2 }]);
+  assert.deepEqual(twice.stopped, []);
 });

@@ -1,31 +1,54 @@
 import type { Config } from "../config/schema.ts";
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
-import type { Engine } from "../engine/engine.ts";
 import type { EngineEvent } from "../engine/engine_event.ts";
-import { ContainerNotFoundError } from "../engine/errors.ts";
-import { followEvents } from "../engine/follow_events.ts";
-import type { Executor } from "../executor/executor.ts";
+import type { EngineReachability } from "../engine/engine_reachability.ts";
+import type { Commit, ContainerAction, JournalNote, Outcome } from "../executor/executor.ts";
+import { ActionInFlightError } from "../executor/executor.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
-import type { StateStore } from "../state/state_store.ts";
+import type { PersistedState } from "../state/persisted_state.ts";
 import {
   type HealDecision,
   observeHealEvent,
   planHeal,
   pruneHealState,
-  recordRestartFinished,
+  recordRestart,
 } from "./heal_policy.ts";
 import type { HealState } from "./heal_state.ts";
 
+/** The engine reads the heal loop makes. */
+export interface HealEngine {
+  inspect(idOrName: string): Promise<ContainerSnapshot>;
+  snapshots(concurrency: number): Promise<ContainerSnapshot[]>;
+}
+
+/** What the heal loop asks of the executor, which alone acts and writes the state. */
+export interface HealExecutor {
+  readonly dryRun: boolean;
+  execute(action: ContainerAction, commit?: Commit): Promise<Outcome>;
+  note(note: JournalNote, commit?: Commit): Promise<Outcome>;
+  /** Applies a state change that records an observation, not an action. */
+  observe<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T>;
+  touchedSince(containerId: string, time: number): boolean;
+}
+
 /** Options for {@linkcode HealLoop}. */
 export interface HealLoopOptions {
-  engine: Engine;
-  executor: Executor;
-  store: StateStore;
+  engine: HealEngine;
+  executor: HealExecutor;
+  /** The state as of now (read only; changes go through the executor). */
+  state: () => PersistedState;
   config: Config;
   log: Logger;
+  engineHealth: EngineReachability;
   now?: () => number;
+  /** Timers, so that tests can run on a fake clock. */
+  setTimeout?: (callback: () => void, ms: number) => Timer;
+  clearTimeout?: (id: Timer) => void;
 }
+
+/** A timer's handle. */
+export type Timer = ReturnType<typeof setTimeout>;
 
 /** What one pass looked at and did. */
 export interface HealPassResult {
@@ -33,84 +56,101 @@ export interface HealPassResult {
   entries: JournalEntry[];
 }
 
-/** The engine events the loop acts on: a health change, and an unpause (stale-health grace). */
-const HEAL_EVENTS = ["health_status", "unpause"] as const;
+/** The engine events the heal loop acts on: a health change, and an unpause (stale health). */
+export const HEAL_EVENTS = ["health_status", "unpause"] as const;
 
 /**
- * The heal loop: reads containers, asks {@linkcode planHeal} what to do, records the new state,
- * then has the executor act. Driven by the engine's events, by a reconcile pass on an interval,
- * and by a timer for containers waiting out their backoff.
+ * The heal loop: reads containers, asks {@linkcode planHeal} what to do, and hands the plan to
+ * the executor; a restart is counted once it happened. Driven by the engine's events (handed to
+ * {@linkcode HealLoop.onEvent}), by a full pass whenever the event stream (re)connects and on an
+ * interval, by probes that go down, and by a timer for containers waiting out their backoff.
  */
 export class HealLoop {
   readonly #options: HealLoopOptions;
   readonly #now: () => number;
-  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #setTimeout: (callback: () => void, ms: number) => Timer;
+  readonly #clearTimeout: (id: Timer) => void;
+  readonly #timers = new Map<string, Timer>();
   readonly #inFlight = new Set<Promise<unknown>>();
-  #engineDown = false;
+  readonly #probesDown = new Map<string, string>();
+  #stopped = false;
 
   constructor(options: HealLoopOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#setTimeout = options.setTimeout ?? ((callback, ms) => setTimeout(callback, ms));
+    this.#clearTimeout = options.clearTimeout ?? ((id) => clearTimeout(id));
   }
 
   /** One pass over every container. Throws when the engine cannot be read. */
   async reconcile(): Promise<HealPassResult> {
     const { engine, config } = this.#options;
+    const readAt = this.#now();
     const snapshots = await engine.snapshots(config.docker.concurrency);
+    this.#options.engineHealth.reachable();
     const present = new Set(snapshots.map((snapshot) => snapshot.name));
     const entries = await this.#planAndAct(
       snapshots,
+      readAt,
       { trigger: "reconcile" },
-      (heal, now) => pruneHealState(heal, present, config.heal, now),
+      (heal) => pruneHealState(heal, present, config.heal, this.#now()),
     );
-    this.#markEngine(true);
     return { containers: snapshots.length, entries };
   }
 
-  /**
-   * Runs until `signal` aborts: follows the engine's events (reconnecting with backoff when the
-   * stream drops), reconciles on the configured interval, and wakes containers whose backoff ends.
-   */
+  /** Reconciles on the configured interval until `signal` aborts, then waits for work under way. */
   async run(signal: AbortSignal): Promise<void> {
-    const { config, log } = this.#options;
     const interval = setInterval(
       () => this.#track(this.#safeReconcile()),
-      config.heal.reconcileInterval,
+      this.#options.config.heal.reconcileInterval,
     );
     try {
-      await this.#safeReconcile();
-      await this.#followEvents(signal);
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
     } finally {
       clearInterval(interval);
-      for (const timer of this.#timers.values()) clearTimeout(timer);
-      this.#timers.clear();
-      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
-      log.log("debug", "heal loop stopped");
+      await this.drain();
     }
   }
 
-  #followEvents(signal: AbortSignal): Promise<void> {
-    const { engine, log } = this.#options;
-    return followEvents({
-      engine,
-      actions: HEAL_EVENTS,
-      signal,
-      onEvent: (event) => this.#track(this.#onEvent(event)),
-      onConnected: () => {
-        log.log("debug", "following engine events");
-        this.#track(this.#safeReconcile());
-      },
-      onLost: (error) =>
-        error === undefined
-          ? log.log("warn", "engine event stream ended; reconnecting")
-          : this.#markEngine(false, error),
-    });
+  /** Stops the backoff timers and waits for the work under way. */
+  async drain(): Promise<void> {
+    this.#stopped = true;
+    for (const timer of this.#timers.values()) this.#clearTimeout(timer);
+    this.#timers.clear();
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  async #onEvent(event: EngineEvent): Promise<void> {
+  /** The event stream (re)connected: what happened meanwhile is caught up by a full pass. */
+  onConnected(): Promise<void> {
+    return this.#track(this.#safeReconcile());
+  }
+
+  /** An engine event; resolves once it is handled. */
+  onEvent(event: EngineEvent): Promise<void> {
+    return this.#track(this.#handle(event));
+  }
+
+  /** A probe of `container` went down (`probe` names it): the container is unhealthy. */
+  onProbeDown(container: string, probe: string, details: Record<string, unknown>): Promise<void> {
+    this.#probesDown.set(container, probe);
+    return this.#track(this.#healOne(container, { trigger: "probe", probe, ...details }));
+  }
+
+  /** The probe of `container` answers again. */
+  onProbeUp(container: string): void {
+    this.#probesDown.delete(container);
+  }
+
+  async #handle(event: EngineEvent): Promise<void> {
     if (event.type !== "container") return;
     if (event.action === "unpause") {
-      await this.#updateHeal((heal) => observeHealEvent(heal, event));
+      await this.#options.executor.observe((state) => {
+        const heal = observeHealEvent(state.heal, event);
+        return { state: heal === state.heal ? state : { ...state, heal }, result: undefined };
+      });
     }
     if (event.action.startsWith("health_status")) {
       await this.#healOne(event.id, {
@@ -122,88 +162,85 @@ export class HealLoop {
   }
 
   async #healOne(idOrName: string, details: Record<string, unknown>): Promise<void> {
+    if (this.#stopped) return;
+    const readAt = this.#now();
+    let snapshot: ContainerSnapshot;
     try {
-      const snapshot = await this.#options.engine.inspect(idOrName);
-      await this.#planAndAct([snapshot], details);
+      snapshot = await this.#options.engine.inspect(idOrName);
     } catch (error) {
-      if (error instanceof ContainerNotFoundError) return;
+      if ((error as Error).name === "ContainerNotFoundError") return;
       this.#options.log.log("warn", `could not check ${idOrName}: ${(error as Error).message}`);
+      return;
+    }
+    await this.#planAndAct([snapshot], readAt, details);
+  }
+
+  async #safeReconcile(): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.#options.engineHealth.unreachable(error);
     }
   }
 
   /**
-   * Treats a container as unhealthy because a probe of it is down: restarted like any unhealthy
-   * container (first at once, then with backoff), whatever its labels say.
+   * Plans from snapshots read at `readAt`. A container that had an action under way or ended
+   * since then is left out: what was read of it is stale, and the action's own outcome or the
+   * next event says what comes next. That is what keeps one problem from two restarts.
    */
-  async healByProbe(name: string, details: Record<string, unknown>): Promise<void> {
-    const { config, engine } = this.#options;
-    try {
-      const snapshot = await engine.inspect(name);
-      const heal = { ...config.heal, containers: [...config.heal.containers, snapshot.name] };
-      await this.#planAndAct(
-        [{ ...snapshot, health: "unhealthy", lastProbeAt: this.#now() }],
-        { trigger: "probe", ...details },
-        (state) => state,
-        { ...config, heal },
-      );
-    } catch (error) {
-      this.#options.log.log(
-        "warn",
-        `could not heal ${name} after its probe failed: ${(error as Error).message}`,
-      );
-    }
-  }
-
-  async #safeReconcile(): Promise<void> {
-    try {
-      await this.reconcile();
-    } catch (error) {
-      this.#markEngine(false, error);
-    }
-  }
-
   async #planAndAct(
-    snapshots: ContainerSnapshot[],
+    read: ContainerSnapshot[],
+    readAt: number,
     details: Record<string, unknown>,
-    tidy: (heal: HealState, now: number) => HealState = (heal) => heal,
-    config = this.#options.config,
+    tidy: (heal: HealState) => HealState = (heal) => heal,
   ): Promise<JournalEntry[]> {
-    const { store } = this.#options;
+    const { executor, config } = this.#options;
+    const snapshots = read.filter((snapshot) => !executor.touchedSince(snapshot.id, readAt));
     const now = this.#now();
-    const plan = await store.update((state) => {
-      const plan = planHeal({ snapshots, state: state.heal, config, now });
-      return { state: { ...state, heal: tidy(plan.state, now) }, result: plan };
+    const plan = await executor.observe((state) => {
+      const plan = planHeal({
+        snapshots,
+        state: state.heal,
+        config,
+        now,
+        probesDown: this.#probesDown,
+      });
+      return { state: { ...state, heal: tidy(plan.state) }, result: plan };
     });
     if (plan.wakeAt !== null) this.#scheduleWake(snapshots, plan.wakeAt);
-    return await Promise.all(plan.decisions.map(async (decision) => {
-      const entry = await this.#carryOut(decision, details);
-      if (decision.kind === "restart") {
-        const finishedAt = this.#now();
-        await this.#updateHeal((heal) =>
-          recordRestartFinished(heal, decision.container.name, finishedAt)
-        );
-      }
-      return entry;
-    }));
+    const entries = await Promise.all(
+      plan.decisions.map((decision) => this.#carryOut(decision, details)),
+    );
+    return entries.filter((entry) => entry !== null);
   }
 
-  #carryOut(decision: HealDecision, details: Record<string, unknown>): Promise<JournalEntry> {
+  async #carryOut(
+    decision: HealDecision,
+    details: Record<string, unknown>,
+  ): Promise<JournalEntry | null> {
     const { executor, config } = this.#options;
     const { container } = decision;
     const target = { name: container.name, id: container.id };
     const readings = { ...details, health: container.health, state: container.state };
     switch (decision.kind) {
       case "restart":
-        return executor.execute({
-          kind: "restart",
-          container: target,
-          reason: decision.reason,
-          actor: "policy",
-          stopTimeoutMs: decision.stopTimeoutMs,
-          details: { ...readings, attempt: decision.attempt },
-        });
+        try {
+          const { entry } = await executor.execute({
+            kind: "restart",
+            container: target,
+            reason: decision.reason,
+            actor: "policy",
+            stopTimeoutMs: decision.stopTimeoutMs,
+            details: { ...readings, attempt: decision.attempt },
+          }, countRestart);
+          return entry;
+        } catch (error) {
+          if (error instanceof ActionInFlightError) return null; // its outcome decides
+          throw error;
+        }
       case "skip":
-        return executor.note({
+        return (await executor.note({
           action: "restart",
           container: target,
           reason: decision.reason,
@@ -214,31 +251,33 @@ export class HealLoop {
             skip: decision.code,
             ...(decision.retryAt ? { retryAt: new Date(decision.retryAt).toISOString() } : {}),
           },
-        });
+        })).entry;
       case "give-up":
-        return executor.note({
+        return (await executor.note({
           action: "give-up",
           container: target,
           reason: decision.reason,
           actor: "policy",
           result: executor.dryRun ? "dry-run" : "ok",
           details: { ...readings, maxRestarts: config.heal.giveUp.maxRestarts },
-        });
+        })).entry;
     }
   }
 
   /** Looks at the containers in backoff again once their wait is over. */
   #scheduleWake(snapshots: ContainerSnapshot[], wakeAt: number): void {
-    const waiting = snapshots.filter((snapshot) => {
-      const entry = this.#options.store.current.heal.containers[snapshot.name];
-      return entry?.lastSkip === "backoff";
-    });
+    if (this.#stopped) return;
+    const heal = this.#options.state().heal;
+    const waiting = snapshots.filter((snapshot) =>
+      heal.containers[snapshot.name]?.lastSkip === "backoff"
+    );
     for (const snapshot of waiting) {
-      clearTimeout(this.#timers.get(snapshot.name));
+      const existing = this.#timers.get(snapshot.name);
+      if (existing !== undefined) this.#clearTimeout(existing);
       const delay = Math.max(0, wakeAt - this.#now()) + 5;
       this.#timers.set(
         snapshot.name,
-        setTimeout(() => {
+        this.#setTimeout(() => {
           this.#timers.delete(snapshot.name);
           this.#track(this.#healOne(snapshot.id, { trigger: "backoff-elapsed" }));
         }, delay),
@@ -246,26 +285,16 @@ export class HealLoop {
     }
   }
 
-  /** Applies a pure change to the heal state; an unchanged state is not written again. */
-  #updateHeal(change: (heal: HealState) => HealState): Promise<void> {
-    return this.#options.store.update((state) => {
-      const heal = change(state.heal);
-      return { state: heal === state.heal ? state : { ...state, heal }, result: undefined };
-    });
-  }
-
   /** Keeps work started from events and timers, so that shutdown can wait for it. */
-  #track(work: Promise<unknown>): void {
+  #track<T>(work: Promise<T>): Promise<T> {
     this.#inFlight.add(work);
-    work.finally(() => this.#inFlight.delete(work));
-  }
-
-  #markEngine(up: boolean, error?: unknown): void {
-    const { log } = this.#options;
-    if (up && this.#engineDown) log.log("info", "Docker engine reachable again");
-    if (!up && !this.#engineDown) {
-      log.log("error", (error as Error)?.message ?? String(error));
-    }
-    this.#engineDown = !up;
+    work.finally(() => this.#inFlight.delete(work)).catch(() => {});
+    return work;
   }
 }
+
+/** A restart counts toward backoff and give-up once it was done (or simulated, in dry-run). */
+const countRestart: Commit = (state, entry) =>
+  entry.container && (entry.result === "ok" || entry.result === "dry-run")
+    ? { ...state, heal: recordRestart(state.heal, entry.container, Date.parse(entry.time)) }
+    : state;

@@ -40,6 +40,11 @@ export interface HealPolicyInput {
   state: HealState;
   config: HealPolicyConfig;
   now: number;
+  /**
+   * Containers whose HTTP probe is down (`probes[].healContainer`), by name, with the probe's
+   * name: unhealthy whatever their healthcheck says, and opted in by the probe's configuration.
+   */
+  probesDown?: ReadonlyMap<string, string>;
 }
 
 /** The policy's answer: what to do, the state to keep, and when to look again. */
@@ -59,12 +64,18 @@ export interface HealPlan {
  * then after a doubling backoff; it is left alone while paused, while its `unhealthy` status
  * predates its last unpause, once given up on, or when protected.
  */
-export function planHeal({ snapshots, state, config, now }: HealPolicyInput): HealPlan {
+export function planHeal(
+  { snapshots, state, config, now, probesDown = new Map() }: HealPolicyInput,
+): HealPlan {
   const containers = { ...state.containers };
   const decisions: HealDecision[] = [];
   let wakeAt: number | null = null;
-  for (const snapshot of snapshots) {
-    if (!isHealOptedIn(snapshot, config.heal.containers)) continue;
+  for (const checked of snapshots) {
+    const probe = probesDown.get(checked.name);
+    if (probe === undefined && !isHealOptedIn(checked, config.heal.containers)) continue;
+    const snapshot: ContainerSnapshot = probe === undefined
+      ? checked
+      : { ...checked, health: "unhealthy" };
     const previous = containers[snapshot.name];
     const observed = observe(
       previous?.id === snapshot.id ? previous : freshFor(snapshot, previous),
@@ -72,7 +83,7 @@ export function planHeal({ snapshots, state, config, now }: HealPolicyInput): He
       config.heal,
       now,
     );
-    const outcome = decide(snapshot, observed, config, now);
+    const outcome = decide(snapshot, observed, config, now, probe);
     containers[snapshot.name] = outcome.state;
     if (outcome.decision) decisions.push(outcome.decision);
     if (outcome.retryAt !== undefined) wakeAt = Math.min(wakeAt ?? Infinity, outcome.retryAt);
@@ -96,17 +107,29 @@ export function observeHealEvent(state: HealState, event: EngineEvent): HealStat
 }
 
 /**
- * Moves a container's last restart time to when the restart finished, so that a restart that
- * waited out a long stop timeout does not eat into the backoff. Pure.
+ * Counts a restart the engine has done: one more toward the backoff and the give-up window,
+ * timed from when it finished, so that a restart that waited out a long stop timeout does not eat
+ * into the backoff. Called only for a restart that happened. Pure.
  */
-export function recordRestartFinished(
+export function recordRestart(
   state: HealState,
-  name: string,
+  container: { name: string; id: string },
   finishedAt: number,
 ): HealState {
-  const entry = state.containers[name];
-  if (!entry || entry.lastRestartAt === null || finishedAt <= entry.lastRestartAt) return state;
-  return { containers: { ...state.containers, [name]: { ...entry, lastRestartAt: finishedAt } } };
+  const entry = state.containers[container.name] ?? freshContainerState(container.id);
+  return {
+    containers: {
+      ...state.containers,
+      [container.name]: {
+        ...entry,
+        backoffRestarts: entry.backoffRestarts + 1,
+        lastRestartAt: finishedAt,
+        recentRestarts: [...entry.recentRestarts, finishedAt],
+        healthySince: null,
+        lastSkip: null,
+      },
+    },
+  };
 }
 
 /** Drops remembered containers that are gone and whose history no longer matters. Pure. */
@@ -173,6 +196,7 @@ function decide(
   entry: ContainerHealState,
   config: HealPolicyConfig,
   now: number,
+  probe: string | undefined,
 ): Outcome {
   if (snapshot.health !== "unhealthy") return { state: { ...entry, lastSkip: null } };
   const skip = (code: SkipCode, reason: string, retryAt?: number): Outcome => ({
@@ -190,7 +214,7 @@ function decide(
     return skip("paused", "container is paused; a paused container is never restarted");
   }
   if (snapshot.state !== "running") return { state: entry };
-  if (entry.unpausedAt !== null) {
+  if (entry.unpausedAt !== null && probe === undefined) {
     return skip(
       "awaiting-fresh-probe",
       "unhealthy status predates the last unpause; waiting for a fresh health probe",
@@ -224,21 +248,14 @@ function decide(
     }
   }
   const attempt = entry.backoffRestarts + 1;
+  // The restart is counted by recordRestart once the engine has done it, never before.
   return {
-    state: {
-      ...entry,
-      backoffRestarts: attempt,
-      lastRestartAt: now,
-      recentRestarts: [...entry.recentRestarts, now],
-      healthySince: null,
-      lastSkip: null,
-    },
+    state: { ...entry, healthySince: null, lastSkip: null },
     decision: {
       kind: "restart",
       container: snapshot,
-      reason: attempt === 1
-        ? "container is unhealthy"
-        : `container is unhealthy again (restart ${attempt} since it was last healthy)`,
+      reason: (probe === undefined ? "container is unhealthy" : `probe ${probe} is down`) +
+        (attempt === 1 ? "" : ` again (restart ${attempt} since it was last healthy)`),
       stopTimeoutMs: stopTimeoutFor(snapshot, config.heal.stopTimeout),
       attempt,
     },

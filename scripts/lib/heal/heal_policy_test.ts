@@ -8,7 +8,7 @@ import {
   observeHealEvent,
   planHeal,
   pruneHealState,
-  recordRestartFinished,
+  recordRestart,
 } from "./heal_policy.ts";
 import { emptyHealState, type HealState } from "./heal_state.ts";
 
@@ -20,9 +20,23 @@ const T0 = Date.parse("2026-01-01T00:00:00Z");
 
 const container = testSnapshot;
 
-function plan(snapshots: ContainerSnapshot[], state: HealState = emptyHealState(), now = T0) {
-  return planHeal({ snapshots, state, config, now });
+/** Plans, then counts each restart as the executor does once the engine has done it. */
+function plan(
+  snapshots: ContainerSnapshot[],
+  state: HealState = emptyHealState(),
+  now = T0,
+  policyConfig = config,
+) {
+  const result = planHeal({ snapshots, state, config: policyConfig, now });
+  return { ...result, state: restarted(result.state, result.decisions, now) };
 }
+
+const restarted = (state: HealState, decisions: HealDecision[], at: number) =>
+  decisions.reduce(
+    (counted, decision) =>
+      decision.kind === "restart" ? recordRestart(counted, decision.container, at) : counted,
+    state,
+  );
 
 const neverGiveUp = {
   ...config,
@@ -66,7 +80,33 @@ Deno.test("healthy, starting and stopped containers are not restarted", () => {
   assert.deepEqual(result.decisions, []);
 });
 
-Deno.test("the first restart is immediate and counted in the state", () => {
+Deno.test("a planned restart is not counted until it is done", () => {
+  const planned = planHeal({ snapshots: [container()], state: emptyHealState(), config, now: T0 });
+  assert.deepEqual(kinds(planned.decisions), ["restart:api"]);
+  assert.equal(planned.state.containers.api.backoffRestarts, 0);
+  assert.equal(planned.state.containers.api.lastRestartAt, null);
+  // Not done (it failed): the next look plans it again, at once.
+  const again = planHeal({ snapshots: [container()], state: planned.state, config, now: T0 + 1 });
+  assert.deepEqual(kinds(again.decisions), ["restart:api"]);
+  assert.equal(again.decisions[0].kind === "restart" && again.decisions[0].attempt, 1);
+});
+
+Deno.test("a probe that is down makes its container unhealthy and opted in", () => {
+  const healthyUnlabelled = container({ name: "gateway", id: "g", health: "healthy", labels: {} });
+  const probesDown = new Map([["gateway", "openclaw"]]);
+  const result = planHeal({
+    snapshots: [healthyUnlabelled],
+    state: emptyHealState(),
+    config,
+    now: T0,
+    probesDown,
+  });
+  assert.deepEqual(kinds(result.decisions), ["restart:gateway"]);
+  assert.equal(result.decisions[0].reason, "probe openclaw is down");
+  assert.deepEqual(plan([healthyUnlabelled]).decisions, []);
+});
+
+Deno.test("the first restart is immediate and counted in the state once done", () => {
   const result = plan([container()]);
   assert.deepEqual(kinds(result.decisions), ["restart:api"]);
   const decision = result.decisions[0];
@@ -83,7 +123,7 @@ Deno.test("crash loop: restarts wait 10 s, 20 s … then 5 min after the previou
   let now = T0;
   const restartTimes: number[] = [];
   for (let step = 0; step < 1_300; step++, now += 1_000) {
-    const result = planHeal({ snapshots: [container()], state, config: neverGiveUp, now });
+    const result = plan([container()], state, now, neverGiveUp);
     state = result.state;
     if (result.decisions.some((decision) => decision.kind === "restart")) restartTimes.push(now);
   }
@@ -104,13 +144,12 @@ Deno.test("backoff skip is journaled once, with the time a restart is allowed ag
 });
 
 Deno.test("backoff counts from when the restart finished", () => {
-  const first = plan([container()]);
-  const finished = recordRestartFinished(first.state, "api", T0 + 8_000);
+  const first = planHeal({ snapshots: [container()], state: emptyHealState(), config, now: T0 });
+  const finished = restarted(first.state, first.decisions, T0 + 8_000);
   assert.deepEqual(kinds(plan([container()], finished, T0 + 12_000).decisions), [
     "skip:api:backoff",
   ]);
   assert.deepEqual(kinds(plan([container()], finished, T0 + 18_000).decisions), ["restart:api"]);
-  assert.equal(recordRestartFinished(first.state, "nobody", T0), first.state);
 });
 
 Deno.test("backoff starts over after 10 minutes healthy", () => {

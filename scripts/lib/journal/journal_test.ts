@@ -41,3 +41,50 @@ Deno.test("read: limit keeps the newest, since filters by time, torn lines are s
   assert.deepEqual(await new Journal(join(dir, "none.jsonl")).read(), []);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a torn last line is ended before the next append, which stays readable", async () => {
+  const dir = await Deno.makeTempDir();
+  const journal = new Journal(join(dir, "journal.jsonl"));
+  await Deno.writeTextFile(journal.path, JSON.stringify(entry(0)) + '\n{"time":"2026-01-01T0');
+  assert.equal(await journal.append(entry(1)), true);
+  assert.deepEqual((await journal.read()).map((item) => item.container?.name), ["c0", "c1"]);
+  const lines = (await Deno.readTextFile(journal.path)).split("\n");
+  assert.equal(lines[1], '{"time":"2026-01-01T0');
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("entries that cannot be written wait in memory, readable, and are written later", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "journal.jsonl");
+  const failures: number[] = [];
+  let recovered = 0;
+  const journal = new Journal(path, {
+    onWriteFailed: (_error, pending) => failures.push(pending),
+    onWriteRecovered: () => recovered++,
+  });
+  assert.equal(await journal.append(entry(0)), true);
+  await Deno.remove(path);
+  await Deno.mkdir(path); // appending to a directory fails, for root too
+  assert.equal(await journal.append(entry(1)), false);
+  assert.equal(await journal.append(entry(2)), false);
+  assert.deepEqual(failures, [1, 2]);
+  assert.equal(journal.pending, 2);
+  await Deno.remove(path);
+  assert.deepEqual((await journal.read()).map((item) => item.container?.name), ["c1", "c2"]);
+  assert.equal(await journal.flush(), true);
+  assert.equal(recovered, 1);
+  assert.equal(journal.pending, 0);
+  assert.deepEqual((await journal.read()).map((item) => item.container?.name), ["c1", "c2"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("past maxPending the oldest waiting entries are dropped and counted", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "journal.jsonl");
+  await Deno.mkdir(path);
+  const journal = new Journal(path, { maxPending: 2 });
+  for (let index = 0; index < 5; index++) await journal.append(entry(index));
+  assert.equal(journal.pending, 2);
+  assert.equal(journal.dropped, 3);
+  await Deno.remove(dir, { recursive: true });
+});

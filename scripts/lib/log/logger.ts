@@ -28,9 +28,28 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         return;
       }
       const extra = Object.entries(fields).map(([key, value]) =>
-        `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`
+        `${key}=${escapeControl(typeof value === "string" ? value : JSON.stringify(value))}`
       );
-      write([time, level.toUpperCase().padEnd(5), message, ...extra].join(" "));
+      write([time, level.toUpperCase().padEnd(5), escapeControl(message), ...extra].join(" "));
     },
   };
+}
+
+/**
+ * Writes control characters (newlines, ANSI escapes) as `\n`, `\x1b` and so on, so that text from
+ * a request or a container can neither forge a log line nor drive the terminal.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (character) => {
+    switch (character) {
+      case "\n":
+        return "\\n";
+      case "\r":
+        return "\\r";
+      case "\t":
+        return "\\t";
+      default:
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    }
+  });
 }

@@ -1,4 +1,3 @@
-import "../unused_dependency_parts.ts";
 import process from "node:process";
 import client from "prom-client";
 import type { GpuConfig } from "../config/schema.ts";
@@ -143,6 +142,16 @@ export class Metrics {
     "Notifications by channel and result.",
     ["channel", "result"],
   );
+  readonly #faults = this.#counter(
+    "faults_total",
+    "Failures that degrade the daemon: state or journal writes, engine calls, accepts.",
+    ["kind"],
+  );
+  readonly #degraded = this.#gauge(
+    "degraded",
+    "1 while a fault of this kind is in force (see /healthz for the reason).",
+    ["kind"],
+  );
   readonly #probeDuration = new client.Histogram({
     name: "breakwater_probe_duration_seconds",
     help: "Time a probe took to answer (or to fail).",
@@ -274,6 +283,17 @@ export class Metrics {
   observeProbe(result: ProbeResult): void {
     this.#probeDuration.observe({ probe: result.name }, result.latencyMs / 1_000);
     this.#gauges.probeUp.set({ probe: result.name }, result.up ? 1 : 0);
+  }
+
+  /** A failure of `kind` (state or journal write, engine, accept): counted, and degraded. */
+  recordFault(kind: string): void {
+    this.#faults.inc({ kind });
+    this.#degraded.set({ kind }, 1);
+  }
+
+  /** `kind` works again. */
+  clearFault(kind: string): void {
+    this.#degraded.set({ kind }, 0);
   }
 
   /** A notification sent or given up on. */

@@ -10,6 +10,8 @@ export interface ProbeLoopOptions {
   onResult: (result: ProbeResult) => void;
   /** Told when a probe with `healContainer` has been down `downAfter` times in a row. */
   onDown: (probe: ProbeConfig, result: ProbeResult) => void;
+  /** Told when such a probe answers again after `onDown`. */
+  onUp?: (probe: ProbeConfig) => void;
 }
 
 /** Probes every configured endpoint on an interval, all at once, and counts failures in a row. */
@@ -28,9 +30,13 @@ export class ProbeLoop {
       const result = await probeOnce(probe);
       this.latest.set(probe.name, result);
       this.#options.onResult(result);
-      const streak = result.up ? 0 : (this.#downStreak.get(probe.name) ?? 0) + 1;
+      const previous = this.#downStreak.get(probe.name) ?? 0;
+      const streak = result.up ? 0 : previous + 1;
       this.#downStreak.set(probe.name, streak);
       if (probe.healContainer && streak === probe.downAfter) this.#options.onDown(probe, result);
+      if (probe.healContainer && result.up && previous >= probe.downAfter) {
+        this.#options.onUp?.(probe);
+      }
       return result;
     }));
   }

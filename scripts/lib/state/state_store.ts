@@ -1,13 +1,7 @@
-import { type GpuWatchState, initialGpuWatchState } from "../gpu/watch_state.ts";
-import { emptyHealState, type HealState } from "../heal/heal_state.ts";
 import { writeFileAtomic } from "./atomic_write.ts";
+import { emptyState, type PersistedState, toPersistedState } from "./persisted_state.ts";
 
-/** Everything breakwater persists between passes and runs. */
-export interface PersistedState {
-  version: 1;
-  heal: HealState;
-  gpu: GpuWatchState;
-}
+export type { PersistedState } from "./persisted_state.ts";
 
 /** Options for {@linkcode StateStore.open}. */
 export interface OpenStateOptions {
@@ -15,29 +9,42 @@ export interface OpenStateOptions {
   persist?: boolean;
   /** Told when an unreadable state file was moved aside. */
   onWarning?: (message: string) => void;
+  /** Told when a write fails (the state stays in memory) and when writing works again. */
+  onWriteFailed?: (error: Error) => void;
+  onWriteRecovered?: () => void;
 }
 
 /**
  * The persisted state, held in memory and written to one JSON file atomically after every
  * change. Changes are applied one at a time, in the order they were asked for.
+ *
+ * A write that fails does not fail the change: memory stays the truth, the failure is reported
+ * through `onWriteFailed`, and the next change or {@linkcode StateStore.flush} writes it again.
  */
 export class StateStore {
   #state: PersistedState;
   /** What the file holds now, so that a change that changes nothing is not written again. */
   #written: string | null = null;
+  #failing = false;
   #queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly path: string, state: PersistedState, readonly persist: boolean) {
+  private constructor(
+    readonly path: string,
+    state: PersistedState,
+    readonly persist: boolean,
+    readonly options: OpenStateOptions,
+  ) {
     this.#state = state;
   }
 
   /**
-   * Reads the state file. A missing file is an empty state. An unreadable one is renamed aside
-   * (so nothing is lost), reported through `onWarning`, and an empty state is used.
+   * Reads the state file. A missing file is an empty state. An unreadable one, or one of the wrong
+   * shape, is renamed aside (so nothing is lost), reported through `onWarning`, and an empty state
+   * is used.
    */
   static async open(path: string, options: OpenStateOptions = {}): Promise<StateStore> {
     const state = await readState(path, options.onWarning ?? (() => {}));
-    return new StateStore(path, state, options.persist ?? true);
+    return new StateStore(path, state, options.persist ?? true, options);
   }
 
   /** The state as of the last change. */
@@ -45,24 +52,57 @@ export class StateStore {
     return this.#state;
   }
 
+  /** Whether the last write failed and memory holds changes the file does not. */
+  get unsaved(): boolean {
+    return this.#failing;
+  }
+
   /**
    * Applies `change` to the current state and persists the result. `change` runs after every
-   * change asked for before it; what it returns besides the state is handed back.
+   * change asked for before it; what it returns besides the state is handed back. A failed write
+   * is reported, not thrown.
    */
   update<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T> {
-    const run = this.#queue.then(async () => {
+    return this.#enqueue(async () => {
       const { state, result } = change(this.#state);
-      if (state === this.#state) return result;
-      this.#state = state;
-      const text = JSON.stringify(state, null, 2) + "\n";
-      if (this.persist && text !== this.#written) {
-        await writeFileAtomic(this.path, text);
-        this.#written = text;
+      if (state !== this.#state) {
+        this.#state = state;
+        await this.#save();
       }
       return result;
     });
+  }
+
+  /** Writes the state again if the last write failed; resolves whether the file is current. */
+  flush(): Promise<boolean> {
+    return this.#enqueue(async () => {
+      if (this.#failing) await this.#save();
+      return !this.#failing;
+    });
+  }
+
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  async #save(): Promise<void> {
+    if (!this.persist) return;
+    const text = JSON.stringify(this.#state, null, 2) + "\n";
+    if (text === this.#written && !this.#failing) return;
+    try {
+      await writeFileAtomic(this.path, text);
+    } catch (error) {
+      this.#failing = true;
+      this.options.onWriteFailed?.(error as Error);
+      return;
+    }
+    this.#written = text;
+    if (this.#failing) {
+      this.#failing = false;
+      this.options.onWriteRecovered?.();
+    }
   }
 }
 
@@ -77,23 +117,19 @@ async function readState(
     if (error instanceof Deno.errors.NotFound) return emptyState();
     throw error;
   }
+  let problem: string;
   try {
-    const parsed = JSON.parse(text);
-    if (parsed?.version !== 1 || typeof parsed.heal?.containers !== "object") {
-      throw new Error("not a breakwater state file of version 1");
-    }
-    return { ...emptyState(), ...parsed, gpu: { ...initialGpuWatchState(), ...parsed.gpu } };
+    const checked = toPersistedState(JSON.parse(text));
+    if (checked.ok) return checked.state;
+    problem = `not a breakwater state file of version 1: ${checked.problem}`;
   } catch (error) {
-    const aside = `${path}.unreadable-${Date.now()}`;
-    await Deno.rename(path, aside);
-    onWarning(
-      `state file ${path} could not be read (${(error as Error).message}); ` +
-        `moved it to ${aside} and started with an empty state`,
-    );
-    return emptyState();
+    problem = (error as Error).message;
   }
-}
-
-function emptyState(): PersistedState {
-  return { version: 1, heal: emptyHealState(), gpu: initialGpuWatchState() };
+  const aside = `${path}.unreadable-${Date.now()}`;
+  await Deno.rename(path, aside);
+  onWarning(
+    `state file ${path} could not be read (${problem}); ` +
+      `moved it to ${aside} and started with an empty state`,
+  );
+  return emptyState();
 }

@@ -85,3 +85,43 @@ Deno.test("a dry-run store keeps changes in memory only", async () => {
   assert.deepEqual([...Deno.readDirSync(dir)], []);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("valid JSON of the wrong shape is moved aside like unreadable JSON", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "state.json");
+  await Deno.writeTextFile(path, '{"version":1,"heal":{"containers":{"api":{"id":7}}}}');
+  const warnings: string[] = [];
+  const store = await StateStore.open(path, { onWarning: (message) => warnings.push(message) });
+  assert.deepEqual(store.current.heal.containers, {});
+  assert.match(warnings[0], /heal\.containers\.api\.id/);
+  assert.equal([...Deno.readDirSync(dir)].length, 1);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a failed write keeps the state in memory, is reported, and is retried", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "state.json");
+  const failures: string[] = [];
+  let recovered = 0;
+  const store = await StateStore.open(path, {
+    onWriteFailed: (error) => failures.push(error.message),
+    onWriteRecovered: () => recovered++,
+  });
+  await Deno.mkdir(path); // renaming a file over a directory fails, for root too
+  const result = await store.update((state) => ({
+    state: { ...state, heal: { containers: { api: freshContainerState("id1") } } },
+    result: "applied",
+  }));
+  assert.equal(result, "applied");
+  assert.equal(store.current.heal.containers.api.id, "id1");
+  assert.equal(store.unsaved, true);
+  assert.equal(failures.length, 1);
+  assert.equal(await store.flush(), false);
+  await Deno.remove(path);
+  assert.equal(await store.flush(), true);
+  assert.equal(recovered, 1);
+  assert.equal(store.unsaved, false);
+  assert.equal((await StateStore.open(path)).current.heal.containers.api.id, "id1");
+  assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["state.json"]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,178 @@
+import { abortableSleep } from "../abortable_sleep.ts";
+import type { Context } from "../cli/context.ts";
+import { ContainerDirectory, DIRECTORY_EVENTS } from "../engine/container_directory.ts";
+import type { EngineInfo } from "../engine/engine.ts";
+import type { EngineReachability } from "../engine/engine_reachability.ts";
+import { EventHub, type EventSubscriber } from "../engine/event_hub.ts";
+import type { Logger } from "../log/logger.ts";
+import type { ActiveFault } from "./faults.ts";
+
+/** However quiet the engine's events, the directory of containers is read afresh this often. */
+const DIRECTORY_MAX_AGE_MS = 60_000;
+/** How often writes that failed are tried again. */
+const RETRY_WRITES_MS = 5_000;
+const ENGINE_RETRY_INITIAL_MS = 500;
+const ENGINE_RETRY_MAX_MS = 30_000;
+
+/** What `/healthz` says: alive always; ready once healing follows the engine; why degraded. */
+export interface HealthReport {
+  status: "ok" | "degraded" | "starting";
+  /** Engine events are followed and the first full pass is done: healing works. */
+  ready: boolean;
+  faults: { kind: string; message: string; since: string; count: number }[];
+  engine: { reachable: boolean; address: string; error?: string };
+  uptimeSeconds: number;
+}
+
+/** Options for {@linkcode Runtime}. */
+export interface RuntimeOptions {
+  context: Context;
+  log: Logger;
+  /** Event subscribers besides the container directory (the heal loop). */
+  subscribers?: EventSubscriber[];
+  /** Whether readiness waits for a first full heal pass (the heal loop runs). */
+  awaitsFirstPass?: boolean;
+  now?: () => number;
+}
+
+/**
+ * The one owner of what the daemon's loops share: the engine's event stream (one subscription,
+ * fanned out), the container directory it keeps current, whether the engine answers (told once,
+ * from every loop's reports), the faults in force, the retrying of failed writes, and readiness.
+ * The loops read from it and hand their plans to the executor.
+ */
+export class Runtime {
+  readonly directory: ContainerDirectory;
+  readonly #options: RuntimeOptions;
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  readonly #hub: EventHub;
+  #firstPassDone: boolean;
+
+  constructor(options: RuntimeOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#startedAt = this.#now();
+    this.#firstPassDone = !options.awaitsFirstPass;
+    const { config, engine } = options.context;
+    this.directory = new ContainerDirectory(engine, {
+      concurrency: config.docker.concurrency,
+      maxAgeMs: DIRECTORY_MAX_AGE_MS,
+    });
+    const directory = this.directory;
+    this.#hub = new EventHub([
+      {
+        actions: DIRECTORY_EVENTS,
+        onEvent: (event) => directory.onEvent(event),
+        onConnected: () => directory.onConnected(),
+        onLost: () => directory.onLost(),
+      },
+      ...(options.subscribers ?? []),
+      {
+        actions: [],
+        onEvent: () => {},
+        onConnected: () => this.engineHealth.reachable(),
+        onLost: (error) => {
+          if (error !== undefined) this.engineHealth.unreachable(error);
+        },
+      },
+    ]);
+  }
+
+  /** Where every loop reports whether the engine answered; an outage is told once. */
+  readonly engineHealth: EngineReachability = {
+    reachable: () => this.#options.context.faults.clear("engine"),
+    unreachable: (error) =>
+      this.#options.context.faults.raise(
+        "engine",
+        (error as Error)?.message ?? String(error),
+      ),
+  };
+
+  /** The first full heal pass is done: with events followed, the daemon is ready. */
+  firstPassDone(): void {
+    this.#firstPassDone = true;
+  }
+
+  /** Whether healing works: engine events followed and the first pass done. */
+  get ready(): boolean {
+    return this.#hub.following && this.#firstPassDone;
+  }
+
+  /**
+   * Waits until the engine answers, retrying with backoff (0.5 s doubling to 30 s) and saying so
+   * once; `null` when `signal` aborts first.
+   */
+  async waitForEngine(signal: AbortSignal): Promise<EngineInfo | null> {
+    const { engine } = this.#options.context;
+    let retryMs = ENGINE_RETRY_INITIAL_MS;
+    while (!signal.aborted) {
+      try {
+        const info = await engine.info();
+        this.engineHealth.reachable();
+        return info;
+      } catch (error) {
+        if (!this.#options.context.faults.has("engine")) {
+          this.#options.log.log(
+            "warn",
+            `waiting for the Docker engine: ${(error as Error).message}`,
+          );
+        }
+        this.engineHealth.unreachable(error);
+      }
+      await abortableSleep(retryMs, signal);
+      retryMs = Math.min(retryMs * 2, ENGINE_RETRY_MAX_MS);
+    }
+    return null;
+  }
+
+  /** Follows the engine's events and retries failed writes until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    await Promise.all([
+      this.#hub.run(this.#options.context.engine, signal),
+      this.#retryWrites(signal),
+    ]);
+  }
+
+  /** Writes what is waiting in memory, once, before the daemon stops. */
+  async flush(): Promise<void> {
+    const { store, journal } = this.#options.context;
+    await Promise.all([store.flush(), journal.flush()]);
+  }
+
+  /** What `/healthz` answers. */
+  health(): HealthReport {
+    const { faults, engine } = this.#options.context;
+    const active = faults.active();
+    const engineFault = active.find((fault) => fault.kind === "engine");
+    const ready = this.ready;
+    return {
+      status: !ready ? "starting" : active.length > 0 ? "degraded" : "ok",
+      ready,
+      faults: active.map(describeFault),
+      engine: {
+        reachable: engineFault === undefined,
+        address: engine.endpoint.address,
+        ...(engineFault ? { error: engineFault.message } : {}),
+      },
+      uptimeSeconds: Math.round((this.#now() - this.#startedAt) / 1_000),
+    };
+  }
+
+  async #retryWrites(signal: AbortSignal): Promise<void> {
+    const { faults } = this.#options.context;
+    while (!signal.aborted) {
+      await abortableSleep(RETRY_WRITES_MS, signal);
+      if (faults.has("state") || faults.has("journal")) await this.flush();
+    }
+  }
+}
+
+function describeFault(fault: ActiveFault) {
+  return {
+    kind: fault.kind,
+    message: fault.message,
+    since: new Date(fault.since).toISOString(),
+    count: fault.count,
+  };
+}

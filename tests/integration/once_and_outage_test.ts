@@ -88,7 +88,7 @@ Deno.test({
       assert.equal(daemon.exited, false, daemon.output);
 
       proxy.start();
-      await daemon.waitForOutput(/Docker engine reachable again/, 30_000);
+      await daemon.waitForOutput(/engine: working again/, 30_000);
       const before = await containers.startedAt(victim);
       await containers.exec(victim, ["rm", "/tmp/ok"]);
       const restart = await waitFor(

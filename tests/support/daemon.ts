@@ -90,18 +90,36 @@ export class Daemon {
     });
   }
 
-  /** Starts the daemon as `deno task watch` runs it, and waits until it says it started. */
-  static async start(args: string[], env: Record<string, string> = {}): Promise<Daemon> {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [...await watchTaskArgs(), ...args],
+  /**
+   * Starts the daemon as `deno task watch` runs it, and waits until it says it is ready (follows
+   * the engine's events, first pass done), or only until it says it started (`waitFor`).
+   */
+  static async start(
+    args: string[],
+    env: Record<string, string> = {},
+    waitFor: RegExp = /breakwater ready/,
+    { fileLimit }: { fileLimit?: number } = {},
+  ): Promise<Daemon> {
+    const deno = [Deno.execPath(), ...await watchTaskArgs(), ...args];
+    // `ulimit -n` for the daemon alone, as a service manager's LimitNOFILE would set it.
+    const [command, ...commandArgs] = fileLimit === undefined
+      ? deno
+      : ["sh", "-c", `ulimit -n ${fileLimit} && exec "$0" "$@"`, ...deno];
+    const child = new Deno.Command(command, {
+      args: commandArgs,
       cwd: ROOT,
       env,
       stdout: "piped",
       stderr: "piped",
     }).spawn();
     const daemon = new Daemon(child);
-    await daemon.waitForOutput(/breakwater started/);
+    await daemon.waitForOutput(waitFor);
     return daemon;
+  }
+
+  /** The daemon's process id. */
+  get pid(): number {
+    return this.#child.pid;
   }
 
   /** Everything it printed so far. */

@@ -257,18 +257,51 @@ export const openApiDocument = {
       ActionResult: {
         type: "object",
         required: ["entry"],
-        properties: { entry: ref("JournalEntry") },
+        properties: {
+          entry: ref("JournalEntry"),
+          warning: {
+            type: "string",
+            description: "Done, but the journal could not be written yet (kept in memory).",
+          },
+        },
       },
       WatchdogResult: {
         type: "object",
         required: ["armed", "entry"],
-        properties: { armed: { type: "boolean" }, entry: ref("JournalEntry") },
+        properties: {
+          armed: { type: "boolean" },
+          entry: ref("JournalEntry"),
+          warning: {
+            type: "string",
+            description: "Done, but the journal could not be written yet (kept in memory).",
+          },
+        },
       },
       Healthz: {
         type: "object",
-        required: ["status", "engine", "uptimeSeconds"],
+        required: ["status", "ready", "faults", "engine", "uptimeSeconds"],
         properties: {
-          status: { const: "ok" },
+          status: {
+            enum: ["ok", "degraded", "starting"],
+            description: "starting: not following engine events yet; degraded: see faults.",
+          },
+          ready: {
+            type: "boolean",
+            description: "Engine events are followed and the first full pass is done.",
+          },
+          faults: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["kind", "message", "since", "count"],
+              properties: {
+                kind: { enum: ["state", "journal", "engine", "api"] },
+                message: { type: "string" },
+                since: { type: "string", format: "date-time" },
+                count: { type: "integer" },
+              },
+            },
+          },
           engine: {
             type: "object",
             required: ["reachable", "address"],
@@ -363,6 +396,7 @@ export const openApiDocument = {
           "403": error("The container is protected or the GPU owner."),
           "404": error("No such container."),
           "405": error("Wrong method."),
+          "409": error("An action on this container is under way; the message names it."),
           "413": error("Body over 16 KiB."),
           "502": error("The engine refused the action; the body says why."),
         },

@@ -28,7 +28,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         return;
       }
       const extra = Object.entries(fields).map(([key, value]) =>
-        `${key}=${escapeControl(typeof value === "string" ? value : JSON.stringify(value))}`
+        `${key}=${escapeControl(typeof value === "string" ? value : String(JSON.stringify(value)))}`
       );
       write([time, level.toUpperCase().padEnd(5), escapeControl(message), ...extra].join(" "));
     },

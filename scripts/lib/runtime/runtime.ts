@@ -71,7 +71,10 @@ export class Runtime {
       {
         actions: [],
         onEvent: () => {},
-        onConnected: () => this.engineHealth.reachable(),
+        onConnected: () => {
+          this.engineHealth.reachable();
+          this.#tellReady();
+        },
         onLost: (error) => {
           if (error !== undefined) this.engineHealth.unreachable(error);
         },
@@ -92,6 +95,16 @@ export class Runtime {
   /** The first full heal pass is done: with events followed, the daemon is ready. */
   firstPassDone(): void {
     this.#firstPassDone = true;
+    this.#tellReady();
+  }
+
+  #toldReady = false;
+
+  /** Says once, the first time, that healing follows the engine. */
+  #tellReady(): void {
+    if (this.#toldReady || !this.ready) return;
+    this.#toldReady = true;
+    this.#options.log.log("info", "breakwater ready: following the engine's events");
   }
 
   /** Whether healing works: engine events followed and the first pass done. */

@@ -18,8 +18,15 @@ export interface Footprint {
   rssMaxMb: number;
   cpuPercentOfOneCore: number;
   childCpuPercentOfOneCore: number;
+  /** The daemon's CPU time per `/metrics` scrape, over back-to-back scrapes after the window. */
+  cpuMsPerScrape: number;
+  /** RSS at the end of the back-to-back scrapes. */
+  rssAfterScrapesMb: number;
   seconds: number;
 }
+
+/** Back-to-back scrapes after the window, to measure what one costs. */
+const COSTED_SCRAPES = 200;
 
 /**
  * Runs the daemon exactly as `deno task watch` does, with `count` containers on the engine, a GPU
@@ -61,8 +68,13 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
       await delay(1_000);
     }
     const after = cpuTicks(child.pid);
+    for (let index = 0; index < COSTED_SCRAPES; index++) await scrape(port);
+    const afterScrapes = cpuTicks(child.pid);
     const share = (ticks: number) => (ticks / TICKS_PER_SECOND / seconds) * 100;
     return {
+      cpuMsPerScrape: ((afterScrapes.own - after.own) / TICKS_PER_SECOND * 1_000) /
+        COSTED_SCRAPES,
+      rssAfterScrapesMb: residentKb(child.pid) / 1024,
       rssMedianMb: percentile(rss, 0.5),
       rssMaxMb: Math.max(...rss),
       cpuPercentOfOneCore: share(after.own - before.own),

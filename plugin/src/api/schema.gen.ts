@@ -228,6 +228,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description An action on this container is under way; the message names it. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Body over 16 KiB. */
                 413: {
                     headers: {
@@ -510,14 +519,31 @@ export interface components {
         };
         ActionResult: {
             entry: components["schemas"]["JournalEntry"];
+            /** @description Done, but the journal could not be written yet (kept in memory). */
+            warning?: string;
         };
         WatchdogResult: {
             armed: boolean;
             entry: components["schemas"]["JournalEntry"];
+            /** @description Done, but the journal could not be written yet (kept in memory). */
+            warning?: string;
         };
         Healthz: {
-            /** @constant */
-            status: "ok";
+            /**
+             * @description starting: not following engine events yet; degraded: see faults.
+             * @enum {unknown}
+             */
+            status: "ok" | "degraded" | "starting";
+            /** @description Engine events are followed and the first full pass is done. */
+            ready: boolean;
+            faults: {
+                /** @enum {unknown} */
+                kind: "state" | "journal" | "engine" | "api";
+                message: string;
+                /** Format: date-time */
+                since: string;
+                count: number;
+            }[];
             engine: {
                 reachable: boolean;
                 address: string;

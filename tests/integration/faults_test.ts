@@ -87,6 +87,8 @@ Deno.test({
         entry.container?.name === containers.name("full-disk") && entry.result === "ok"
       );
       assert.equal(written.length, 1, "written once the disk had room, exactly once");
+      const noted = (await workspace.entries()).filter((entry) => entry.action === "fault");
+      assert.deepEqual(noted.map((entry) => entry.details.fault), ["state"]);
       const state = await workspace.state() as {
         heal: { containers: Record<string, { backoffRestarts: number }> };
       };

@@ -41,16 +41,31 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const log = createLogger({ json: options.json, verbose: options.verbose });
   const metrics = new Metrics();
   let failed = false;
+  // Journaled too, but for the journal's own faults, which its pending entries already show.
+  const journalFault = (action: string, kind: string, reason: string) => {
+    if (kind !== "journal") {
+      void context?.executor.note({
+        action,
+        container: null,
+        reason,
+        actor: "policy",
+        result: "noted",
+        details: { fault: kind },
+      });
+    }
+  };
   const faults = new Faults({
     onRaised: (fault, first) => {
       metrics.recordFault(fault.kind);
-      if (first) log.log("error", fault.message, { fault: fault.kind });
+      if (!first) return;
+      log.log("error", fault.message, { fault: fault.kind });
+      journalFault("fault", fault.kind, fault.message);
     },
     onCleared: (fault) => {
       metrics.clearFault(fault.kind);
-      log.log("info", `${fault.kind}: working again after ${fault.count} failure(s)`, {
-        fault: fault.kind,
-      });
+      const message = `${fault.kind}: working again after ${fault.count} failure(s)`;
+      log.log("info", message, { fault: fault.kind });
+      journalFault("fault-cleared", fault.kind, message);
     },
   });
   const onEntry = (entry: JournalEntry) => {
@@ -63,7 +78,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       actor: entry.actor,
     });
   };
-  const context = await openContext({
+  let context: Context | undefined = undefined;
+  context = await openContext({
     configPath: options.configPath,
     dryRun: options.dryRun,
     log,

@@ -145,11 +145,11 @@ const apiSchema = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
   port: z.int().min(0).max(65_535).default(8787),
   /**
-   * Names requests may carry in `Host` besides loopback ones and `host` (say
-   * host.docker.internal when Grafana runs in a container); others are refused (DNS rebinding).
+   * Names requests may carry in `Host` besides loopback ones and `host`; others are refused (DNS
+   * rebinding). host.docker.internal is how the stack's Grafana and Prometheus reach the host.
    */
   allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:\[\]-]+$/, "a host name or address"))
-    .max(32).default([]),
+    .max(32).default(["host.docker.internal"]),
   /** A file holding the bearer token; else BREAKWATER_TOKEN, else one generated in stateDir. */
   tokenFile: z.string().min(1).optional(),
   /** Serve /metrics without the token (for a Prometheus that cannot send one). */

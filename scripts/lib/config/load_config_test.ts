@@ -116,3 +116,25 @@ Deno.test("loadConfig: --config beats BREAKWATER_CONFIG; a named missing file is
   assert.equal(defaults.path, undefined);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("bounds: a zero or huge interval and backoff.max below initial are refused", () => {
+  const error = problemsOf(
+    "heal:\n  reconcileInterval: 0\n  backoff: { initial: 1m, max: 10s }\ngpu:\n  cooldown: 600h\n",
+  );
+  const byKey = Object.fromEntries(error.problems.map((problem) => [problem.key, problem.message]));
+  assert.match(byKey["heal.reconcileInterval"], /must be from 100ms to 1h, got 0/);
+  assert.match(byKey["heal.backoff.max"], /max must not be below initial/);
+  assert.match(byKey["gpu.cooldown"], /must be from 0ms to 24h, got "600h"/);
+});
+
+Deno.test("a config file over the size cap is refused before it is parsed", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "breakwater.yaml");
+  await Deno.writeTextFile(path, "# padding\n".repeat(30_000));
+  await assert.rejects(
+    loadConfig({ path, env: () => undefined, cwd: dir }),
+    (error: unknown) =>
+      error instanceof ConfigError && /at most 262144 are read/.test(error.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  ContainerDirectory,
-  DIRECTORY_EVENTS,
-} from "../../scripts/lib/engine/container_directory.ts";
+import { ContainerDirectory } from "../../scripts/lib/engine/container_directory.ts";
 import { EventHub } from "../../scripts/lib/engine/event_hub.ts";
 import type { ContainerSnapshot } from "../../scripts/lib/engine/container_snapshot.ts";
 import { Engine } from "../../scripts/lib/engine/engine.ts";
@@ -45,10 +42,7 @@ async function withDirectory(
   });
   const containers = new TestContainers();
   const stop = new AbortController();
-  const following = new EventHub([{ actions: DIRECTORY_EVENTS, ...bound(directory) }]).run(
-    engine,
-    stop.signal,
-  );
+  const following = new EventHub([directory]).run(engine, stop.signal);
   try {
     await body(directory, engine, containers, clock);
   } finally {
@@ -57,12 +51,6 @@ async function withDirectory(
     await containers.removeAll();
   }
 }
-
-const bound = (directory: ContainerDirectory) => ({
-  onEvent: directory.onEvent.bind(directory),
-  onConnected: directory.onConnected.bind(directory),
-  onLost: directory.onLost.bind(directory),
-});
 
 /** Lets events still on their way land, and the reads they ask for happen. */
 async function settle(directory: ContainerDirectory): Promise<void> {

@@ -1,6 +1,7 @@
+import { STATUS_CODES } from "node:http";
 import { abortableSleep } from "../abortable_sleep.ts";
-import { UsageError } from "../cli/usage_error.ts";
-import { jsonResponse } from "./api_error.ts";
+import { UsageError } from "../usage_error.ts";
+import { ApiError } from "./api_error.ts";
 import { allowedHost } from "./allowed_host.ts";
 export { isLoopback } from "./allowed_host.ts";
 import { parseRequestHead, RequestHeadError } from "./request_head.ts";
@@ -9,8 +10,6 @@ import { parseRequestHead, RequestHeadError } from "./request_head.ts";
 export interface ApiServer {
   /** The address it listens on, such as `http://127.0.0.1:8787`. */
   url: string;
-  /** Connections open right now. */
-  readonly connections: number;
   shutdown(): Promise<void>;
 }
 
@@ -64,7 +63,7 @@ interface Connection {
  * accept errors survived; `Host` checked against the listener's names (DNS rebinding); no chunked
  * request bodies (the API's bodies are small JSON).
  */
-export function serveApi(options: ServeApiOptions): Promise<ApiServer> {
+export function serveApi(options: ServeApiOptions): ApiServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   let listener: Deno.Listener;
   try {
@@ -134,11 +133,8 @@ export function serveApi(options: ServeApiOptions): Promise<ApiServer> {
   })();
 
   const shown = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-  return Promise.resolve({
+  return {
     url: `http://${shown}:${address.port}`,
-    get connections() {
-      return connections.size;
-    },
     async shutdown() {
       stopping.abort();
       listener.close();
@@ -150,7 +146,7 @@ export function serveApi(options: ServeApiOptions): Promise<ApiServer> {
       }
       for (const connection of connections) close(connection);
     },
-  });
+  };
 }
 
 interface ServeContext {
@@ -173,7 +169,7 @@ async function serveConnection(connection: Connection, context: ServeContext): P
       head = parseRequestHead(bytes, context.limits.maxBodyBytes);
     } catch (error) {
       if (error instanceof RequestHeadError) {
-        await send(conn, errorResponse(error.status, error.code, error.message), {
+        await send(conn, new ApiError(error.status, error.code, error.message).toResponse(), {
           keepAlive: false,
           head: false,
           timeoutMs: context.limits.transferTimeoutMs,
@@ -185,12 +181,12 @@ async function serveConnection(connection: Connection, context: ServeContext): P
     let response: Response;
     let body: Uint8Array | null = null;
     if (!allowedHost(host, context.allowed)) {
-      response = errorResponse(
+      response = new ApiError(
         421,
         "misdirected_request",
         `Host "${host}" does not name this server; use 127.0.0.1, localhost or a name in ` +
           "api.allowedHosts",
-      );
+      ).toResponse();
       head.keepAlive = false;
     } else {
       if (head.contentLength > 0) {
@@ -205,7 +201,7 @@ async function serveConnection(connection: Connection, context: ServeContext): P
           : undefined,
       });
       response = await context.handler(request).catch((error) =>
-        errorResponse(500, "internal", (error as Error)?.message ?? String(error))
+        new ApiError(500, "internal", (error as Error)?.message ?? String(error)).toResponse()
       );
     }
     const sent = await send(conn, response, {
@@ -217,10 +213,6 @@ async function serveConnection(connection: Connection, context: ServeContext): P
   }
 }
 
-function errorResponse(status: number, error: string, message: string): Response {
-  return jsonResponse({ error, message }, status);
-}
-
 /** Writes a whole response; `false` when the client did not take it in time. */
 async function send(
   conn: Deno.Conn,
@@ -228,7 +220,8 @@ async function send(
   options: { keepAlive: boolean; head: boolean; timeoutMs: number },
 ): Promise<boolean> {
   const body = new Uint8Array(await response.arrayBuffer());
-  const lines = [`HTTP/1.1 ${response.status} ${response.statusText || reasonOf(response.status)}`];
+  const reason = response.statusText || STATUS_CODES[response.status] || "Status";
+  const lines = [`HTTP/1.1 ${response.status} ${reason}`];
   response.headers.forEach((value, name) => {
     if (name !== "content-length" && name !== "connection") lines.push(`${name}: ${value}`);
   });
@@ -269,28 +262,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   all.set(a, 0);
   all.set(b, a.length);
   return all;
-}
-
-const REASONS: Record<number, string> = {
-  200: "OK",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  411: "Length Required",
-  413: "Content Too Large",
-  421: "Misdirected Request",
-  431: "Request Header Fields Too Large",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-  505: "HTTP Version Not Supported",
-};
-
-function reasonOf(status: number): string {
-  return REASONS[status] ?? "Status";
 }
 
 /** Reads a connection's bytes under deadlines, keeping what came after a request's head. */

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { join } from "node:path";
-import { UsageError } from "../cli/usage_error.ts";
+import { UsageError } from "../usage_error.ts";
 import { writeFileAtomic } from "../state/atomic_write.ts";
 
 /** The control API's bearer token and where it came from. */

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/config_error.ts";
 import { EngineUnreachableError } from "../engine/errors.ts";
 import { ExitCode } from "./exit_code.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../usage_error.ts";
 
 /** The flags every command takes. */
 export const COMMON_OPTIONS = {

@@ -45,23 +45,26 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
   const dryRun = options.dryRun || config.dryRun;
   const engine = Engine.connect(config.docker.host);
   const faults = options.faults ?? new Faults();
-  const journal = new Journal(join(config.stateDir, JOURNAL_FILE), {
+  const journalPath = join(config.stateDir, JOURNAL_FILE);
+  const journal: Journal = new Journal(journalPath, {
     onWriteFailed: (error, pending) =>
       faults.raise(
         "journal",
-        `cannot write the journal ${join(config.stateDir, JOURNAL_FILE)}: ${error.message}; ` +
-          `${pending} entr${pending === 1 ? "y waits" : "ies wait"} in memory and will be written`,
+        `cannot write the journal ${journalPath}: ${error.message}; ${pending} entr${
+          pending === 1 ? "y waits" : "ies wait"
+        } in memory and will be written` +
+          (journal.dropped > 0 ? `; ${journal.dropped} older ones dropped to bound memory` : ""),
       ),
     onWriteRecovered: () => faults.clear("journal"),
   });
-  const store = await StateStore.open(join(config.stateDir, STATE_FILE), {
+  const statePath = join(config.stateDir, STATE_FILE);
+  const store = await StateStore.open(statePath, {
     persist: !dryRun,
     onWarning: (message) => options.log.log("warn", message),
     onWriteFailed: (error) =>
       faults.raise(
         "state",
-        `cannot write the state ${join(config.stateDir, STATE_FILE)}: ${error.message}; ` +
-          "carrying on from memory, retrying",
+        `cannot write the state ${statePath}: ${error.message}; carrying on from memory, retrying`,
       ),
     onWriteRecovered: () => faults.clear("state"),
   });

@@ -96,7 +96,7 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
       return outcome;
     },
   });
-  const server = await serveApi({
+  const server = serveApi({
     host: config.api.host,
     port: config.api.port,
     allowedHosts: config.api.allowedHosts,

@@ -9,7 +9,7 @@ import { Metrics } from "../metrics/metrics.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { ProbeLoop } from "../probes/probe_loop.ts";
 import { Faults } from "../runtime/faults.ts";
-import { Runtime } from "../runtime/runtime.ts";
+import { engineReachability, Runtime } from "../runtime/runtime.ts";
 import { type Context, describeEntry, openContext } from "./context.ts";
 import { startControlApi } from "./control_api_server.ts";
 import { ExitCode } from "./exit_code.ts";
@@ -44,7 +44,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   // Journaled too, but for the journal's own faults, which its pending entries already show.
   const journalFault = (action: string, kind: string, reason: string) => {
     if (kind !== "journal") {
-      void context?.executor.note({
+      void context.executor.note({
         action,
         container: null,
         reason,
@@ -78,8 +78,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       actor: entry.actor,
     });
   };
-  let context: Context | undefined = undefined;
-  context = await openContext({
+  // Faults are raised only by writes, which start after the context is open.
+  const context: Context = await openContext({
     configPath: options.configPath,
     dryRun: options.dryRun,
     log,
@@ -107,33 +107,29 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   // Unreachable, one pass is one clear line and exit 2; the daemon waits for the engine instead.
   const onceInfo = options.once ? await engine.info() : null;
 
-  const healOn = options.heal && config.heal.enabled;
-  let heal: HealLoop | null = null;
-  const runtime = new Runtime({
-    context,
-    log,
-    awaitsFirstPass: healOn,
-    subscribers: healOn
-      ? [{
-        actions: HEAL_EVENTS,
-        onEvent: (event) => void heal?.onEvent(event),
-        onConnected: () =>
-          void heal?.onConnected().then(() => {
-            if (!faults.has("engine")) runtime.firstPassDone();
-          }),
-      }]
-      : [],
-  });
-  heal = healOn
+  const heal = options.heal && config.heal.enabled
     ? new HealLoop({
       engine,
       executor,
       state: () => context.store.current,
       config,
       log,
-      engineHealth: runtime.engineHealth,
+      engineHealth: engineReachability(faults),
     })
     : null;
+  const runtime: Runtime = new Runtime({
+    context,
+    log,
+    awaitsFirstPass: heal !== null,
+    subscribers: heal
+      ? [{
+        actions: HEAL_EVENTS,
+        onEvent: (event) => void heal.onEvent(event),
+        onConnected: () =>
+          void heal.onConnected().then((passed) => passed && runtime.firstPassDone()),
+      }]
+      : [],
+  });
   const gpuChoice = options.gpu && config.gpu.enabled
     ? await selectGpuReader(readerSettingsFor(config.gpu, options.source))
     : null;
@@ -195,7 +191,6 @@ async function runOnce({ context, log, heal, gpu, notifier, version, failed }: O
   started(log, context, "once", heal, gpu, version);
   const pass = heal ? await heal.reconcile() : null;
   if (pass) log.log("info", `heal: checked ${pass.containers} containers`);
-  await heal?.drain();
   const tick = gpu ? await gpu.tick() : null;
   if (tick) {
     const summary = tick.plan.summary;
@@ -234,16 +229,6 @@ interface WatchParts {
 async function watch(parts: WatchParts): Promise<number> {
   const { context, log, metrics, runtime, heal, gpu, serving, notifier } = parts;
   const { config, store, engine } = context;
-  const stop = new AbortController();
-  const onSignal = () => {
-    log.log("info", "stopping: finishing work in flight");
-    stop.abort();
-  };
-  const signals: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT", "SIGBREAK"]
-    : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-
   const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current.gpu);
   const probes = new ProbeLoop({
     probes: config.probes,
@@ -267,11 +252,17 @@ async function watch(parts: WatchParts): Promise<number> {
       runtime,
       gpu,
       gpuReason: parts.gpuChoice?.reason ?? "GPU watchdog not running",
-    }).catch((error) => {
-      for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-      throw error;
     })
     : null;
+  const stop = new AbortController();
+  const onSignal = () => {
+    log.log("info", "stopping: finishing work in flight");
+    stop.abort();
+  };
+  const signals: Deno.Signal[] = Deno.build.os === "windows"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
   try {
     const engineInfo = await runtime.waitForEngine(stop.signal);
     if (engineInfo) {

@@ -1,10 +1,11 @@
 import type { ContainerSnapshot } from "./container_snapshot.ts";
 import type { ContainerListing, Engine } from "./engine.ts";
 import type { EngineEvent } from "./engine_event.ts";
+import type { EventSubscriber } from "./event_hub.ts";
 import { ContainerNotFoundError } from "./errors.ts";
 
 /** Every container action after which an inspect answer may be out of date. */
-export const DIRECTORY_EVENTS = [
+const DIRECTORY_EVENTS = [
   "create",
   "destroy",
   "rename",
@@ -36,7 +37,9 @@ export interface ContainerDirectoryOptions {
  * `lastProbeAt` can lag here (a healthcheck that does not change the health raises no event);
  * what needs it exact inspects the container itself.
  */
-export class ContainerDirectory {
+export class ContainerDirectory implements EventSubscriber {
+  /** The events after which an inspect answer may be out of date. */
+  readonly actions = DIRECTORY_EVENTS;
   readonly #engine: Engine;
   readonly #options: ContainerDirectoryOptions;
   readonly #now: () => number;

@@ -1,4 +1,5 @@
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import { ContainerNotFoundError } from "../engine/errors.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import { emptyState, type PersistedState } from "../state/persisted_state.ts";
 import type { ContainerControl } from "./executor.ts";
@@ -31,11 +32,7 @@ export class FakeEngine implements ContainerControl {
   inspect(idOrName: string): Promise<ContainerSnapshot> {
     const found = this.containers.get(idOrName) ??
       [...this.containers.values()].find((container) => container.name === idOrName);
-    if (!found) {
-      const error = new Error(`no such container: ${idOrName}`);
-      error.name = "ContainerNotFoundError";
-      return Promise.reject(error);
-    }
+    if (!found) return Promise.reject(new ContainerNotFoundError(idOrName));
     return Promise.resolve(found);
   }
 

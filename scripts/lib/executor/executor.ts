@@ -79,6 +79,9 @@ export interface ExecutorOptions {
   now?: () => number;
 }
 
+/** How long the end of an action is remembered for {@linkcode Executor.touchedSince}. */
+const FINISHED_KEPT_MS = 10 * 60_000;
+
 /** A container already has an action under way; a second one is refused, not queued. */
 export class ActionInFlightError extends Error {
   constructor(readonly container: { name: string; id: string }, readonly inFlight: InFlightAction) {
@@ -143,7 +146,7 @@ export class Executor {
       );
     } finally {
       this.#inFlight.delete(id);
-      this.#finishedAt.set(id, this.#now());
+      this.#remember(id);
     }
   }
 
@@ -187,13 +190,6 @@ export class Executor {
     return this.#options.store.update(change);
   }
 
-  /** Forgets when containers that are gone last had an action, so the map cannot grow forever. */
-  forget(presentIds: ReadonlySet<string>): void {
-    for (const id of this.#finishedAt.keys()) {
-      if (!presentIds.has(id)) this.#finishedAt.delete(id);
-    }
-  }
-
   async #act(
     what: Pick<JournalEntry, "action" | "container" | "reason" | "actor"> & {
       details?: Record<string, unknown>;
@@ -225,6 +221,18 @@ export class Executor {
       ...(error === undefined ? {} : { error }),
       durationMs: Math.round(finishedAt - requestedAt),
     }, commit);
+  }
+
+  /**
+   * Notes when an action on `id` ended. Readings are seconds old at most, so endings older than
+   * {@linkcode FINISHED_KEPT_MS} are dropped: containers come and go, the map does not grow.
+   */
+  #remember(id: string): void {
+    const now = this.#now();
+    for (const [known, at] of this.#finishedAt) {
+      if (now - at > FINISHED_KEPT_MS) this.#finishedAt.delete(known);
+    }
+    this.#finishedAt.set(id, now);
   }
 
   #perform({ kind, container, stopTimeoutMs = 10_000 }: ContainerAction): Promise<void> {

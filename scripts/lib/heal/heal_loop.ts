@@ -2,6 +2,7 @@ import type { Config } from "../config/schema.ts";
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
 import type { EngineEvent } from "../engine/engine_event.ts";
 import type { EngineReachability } from "../engine/engine_reachability.ts";
+import { ContainerNotFoundError } from "../engine/errors.ts";
 import type { Commit, ContainerAction, JournalNote, Outcome } from "../executor/executor.ts";
 import { ActionInFlightError } from "../executor/executor.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
@@ -123,8 +124,11 @@ export class HealLoop {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  /** The event stream (re)connected: what happened meanwhile is caught up by a full pass. */
-  onConnected(): Promise<void> {
+  /**
+   * The event stream (re)connected: what happened meanwhile is caught up by a full pass.
+   * Resolves whether the pass read every container.
+   */
+  onConnected(): Promise<boolean> {
     return this.#track(this.#safeReconcile());
   }
 
@@ -168,19 +172,21 @@ export class HealLoop {
     try {
       snapshot = await this.#options.engine.inspect(idOrName);
     } catch (error) {
-      if ((error as Error).name === "ContainerNotFoundError") return;
+      if (error instanceof ContainerNotFoundError) return;
       this.#options.log.log("warn", `could not check ${idOrName}: ${(error as Error).message}`);
       return;
     }
     await this.#planAndAct([snapshot], readAt, details);
   }
 
-  async #safeReconcile(): Promise<void> {
-    if (this.#stopped) return;
+  async #safeReconcile(): Promise<boolean> {
+    if (this.#stopped) return false;
     try {
       await this.reconcile();
+      return true;
     } catch (error) {
       this.#options.engineHealth.unreachable(error);
+      return false;
     }
   }
 

@@ -1,11 +1,11 @@
 import { abortableSleep } from "../abortable_sleep.ts";
 import type { Context } from "../cli/context.ts";
-import { ContainerDirectory, DIRECTORY_EVENTS } from "../engine/container_directory.ts";
+import { ContainerDirectory } from "../engine/container_directory.ts";
 import type { EngineInfo } from "../engine/engine.ts";
 import type { EngineReachability } from "../engine/engine_reachability.ts";
 import { EventHub, type EventSubscriber } from "../engine/event_hub.ts";
 import type { Logger } from "../log/logger.ts";
-import type { ActiveFault } from "./faults.ts";
+import type { ActiveFault, Faults } from "./faults.ts";
 
 /** However quiet the engine's events, the directory of containers is read afresh this often. */
 const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -43,30 +43,28 @@ export interface RuntimeOptions {
  */
 export class Runtime {
   readonly directory: ContainerDirectory;
+  /** Where every loop reports whether the engine answered; an outage is told once. */
+  readonly engineHealth: EngineReachability;
   readonly #options: RuntimeOptions;
   readonly #now: () => number;
   readonly #startedAt: number;
   readonly #hub: EventHub;
   #firstPassDone: boolean;
+  #toldReady = false;
 
   constructor(options: RuntimeOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
     this.#firstPassDone = !options.awaitsFirstPass;
+    this.engineHealth = engineReachability(options.context.faults);
     const { config, engine } = options.context;
     this.directory = new ContainerDirectory(engine, {
       concurrency: config.docker.concurrency,
       maxAgeMs: DIRECTORY_MAX_AGE_MS,
     });
-    const directory = this.directory;
     this.#hub = new EventHub([
-      {
-        actions: DIRECTORY_EVENTS,
-        onEvent: (event) => directory.onEvent(event),
-        onConnected: () => directory.onConnected(),
-        onLost: () => directory.onLost(),
-      },
+      this.directory,
       ...(options.subscribers ?? []),
       {
         actions: [],
@@ -82,23 +80,11 @@ export class Runtime {
     ]);
   }
 
-  /** Where every loop reports whether the engine answered; an outage is told once. */
-  readonly engineHealth: EngineReachability = {
-    reachable: () => this.#options.context.faults.clear("engine"),
-    unreachable: (error) =>
-      this.#options.context.faults.raise(
-        "engine",
-        (error as Error)?.message ?? String(error),
-      ),
-  };
-
   /** The first full heal pass is done: with events followed, the daemon is ready. */
   firstPassDone(): void {
     this.#firstPassDone = true;
     this.#tellReady();
   }
-
-  #toldReady = false;
 
   /** Says once, the first time, that healing follows the engine. */
   #tellReady(): void {
@@ -147,7 +133,7 @@ export class Runtime {
     ]);
   }
 
-  /** Writes what is waiting in memory, once, before the daemon stops. */
+  /** Writes the state and journal entries that wait in memory after a failed write. */
   async flush(): Promise<void> {
     const { store, journal } = this.#options.context;
     await Promise.all([store.flush(), journal.flush()]);
@@ -179,6 +165,17 @@ export class Runtime {
       if (faults.has("state") || faults.has("journal")) await this.flush();
     }
   }
+}
+
+/**
+ * Reports of whether the engine answered, kept as the `engine` fault: raised on the first
+ * failure (and told once), cleared by the next answer.
+ */
+export function engineReachability(faults: Faults): EngineReachability {
+  return {
+    reachable: () => faults.clear("engine"),
+    unreachable: (error) => faults.raise("engine", (error as Error)?.message ?? String(error)),
+  };
 }
 
 function describeFault(fault: ActiveFault) {

@@ -34,7 +34,7 @@ module.exports = {
     "\\.(css|scss|sass)$": "identity-obj-proxy",
     "\\.(svg|png|jpg)$": "<rootDir>/.config/jest/file_stub.js",
   },
-  testMatch: ["<rootDir>/src/**/*.test.{ts,tsx}"],
+  testMatch: ["<rootDir>/src/**/*.test.{ts,tsx}", "<rootDir>/e2e/harness/**/*.test.ts"],
   transform: {
     "^.+\\.m?[tj]sx?$": ["@swc/jest", { jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "classic" } } } }],
   },

@@ -55,7 +55,6 @@ module.exports = (env) => ({
         { from: "src/img", to: "img" },
         { from: "src/panel/img", to: "panel/img" },
         { from: "README.md", to: ".", noErrorOnMissing: true },
-        { from: "../dashboards/breakwater-kpi.json", to: "dashboards" },
       ],
     }),
   ],

@@ -2,17 +2,17 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-
-/** Grafana's org roles, each including the ones before it. */
-const ROLES = ['Viewer', 'Editor', 'Admin'];
-
-interface Route {
-  path: string;
-  method?: string;
-  reqRole?: string;
-  url: string;
-  headers?: Array<{ name: string; content: string }>;
-}
+import {
+  hasAccess,
+  matchRoute,
+  type OrgRole,
+  type PluginRoute,
+  proxyPathOf,
+  REFUSALS,
+  type SignedInUser,
+  upstreamHeaders,
+  upstreamUrl,
+} from './grafanaProxy';
 
 /** What Grafana stores for the app: jsonData in the clear, secureJsonData encrypted and write-only. */
 export interface AppSettings {
@@ -30,16 +30,19 @@ const TYPES: Record<string, string> = {
 
 /**
  * A stand-in for the Grafana server, for what the plugin touches: it serves the page and the
- * built plugin, keeps the app's settings, and proxies `/api/plugin-proxy/<id>/…` the way Grafana's
- * plugin proxy does — the first route whose path and exact method match wins, its `reqRole` is
- * checked (Viewer ⊂ Editor ⊂ Admin; "plugin proxy route access denied" otherwise), `{{ .JsonData.* }}`
- * and `{{ .SecureJsonData.* }}` are filled in, cookies are stripped and `X-Grafana-User` is set.
- * The signed-in role and login come from the harness page's cookies.
+ * built plugin, keeps the app's settings, and proxies `/api/plugin-proxy/<id>/…` by Grafana's rules
+ * (see grafanaProxy.ts). The signed-in role and login come from the harness page's cookies; without
+ * them the request is not signed in. `sendUserHeader` is Grafana's `[dataproxy] send_user_header`
+ * (off by default, as in Grafana).
  */
-export async function startGrafanaStandIn(options: { pluginDir: string; settings: AppSettings }): Promise<{ url: string; settings: AppSettings; close(): Promise<void> }> {
+export async function startGrafanaStandIn(options: {
+  pluginDir: string;
+  settings: AppSettings;
+  sendUserHeader?: boolean;
+}): Promise<{ url: string; settings: AppSettings; close(): Promise<void> }> {
   const dist = path.join(options.pluginDir, 'dist');
   const harness = path.join(options.pluginDir, 'e2e', 'harness');
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'plugin.json'), 'utf8')) as { id: string; routes: Route[] };
+  const manifest = JSON.parse(readFileSync(path.join(dist, 'plugin.json'), 'utf8')) as { id: string; routes: PluginRoute[] };
   const settings = options.settings;
 
   const server = http.createServer(async (request, response) => {
@@ -73,7 +76,7 @@ export async function startGrafanaStandIn(options: { pluginDir: string; settings
             secureJsonFields: Object.fromEntries(Object.keys(settings.secureJsonData).map((key) => [key, true])),
           });
         }
-        if (!hasRole(session.role, 'Admin')) {
+        if (session?.OrgRole !== 'Admin') {
           return send(403, { message: 'Permission denied' });
         }
         const body = JSON.parse((await readBody(request)).toString() || '{}');
@@ -81,43 +84,58 @@ export async function startGrafanaStandIn(options: { pluginDir: string; settings
         Object.assign(settings.secureJsonData, body.secureJsonData ?? {});
         return send(200, { message: 'Plugin settings updated' });
       }
-      const proxyPrefix = `/api/plugin-proxy/${manifest.id}/`;
-      if (url.pathname.startsWith(proxyPrefix)) {
-        const rest = url.pathname.slice(proxyPrefix.length);
-        const route = manifest.routes.find(
-          (candidate) =>
-            (rest === candidate.path || rest.startsWith(`${candidate.path}/`)) &&
-            (!candidate.method || candidate.method === '*' || candidate.method === request.method)
-        );
-        if (!route) {
-          return send(404, { message: 'Not found' });
-        }
-        if (route.reqRole && !hasRole(session.role, route.reqRole)) {
-          return send(403, { message: 'plugin proxy route access denied' });
-        }
-        const target = new URL(template(route.url, settings) + rest.slice(route.path.length) + url.search);
-        const headers: Record<string, string> = { 'x-grafana-user': session.user };
-        for (const header of route.headers ?? []) {
-          headers[header.name.toLowerCase()] = template(header.content, settings);
-        }
-        if (request.headers['content-type']) {
-          headers['content-type'] = String(request.headers['content-type']);
-        }
-        const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await readBody(request);
-        try {
-          const upstream = await fetch(target, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined });
-          response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-          response.end(Buffer.from(await upstream.arrayBuffer()));
-        } catch {
-          send(502, { message: 'Bad Gateway' });
-        }
-        return;
+      if (url.pathname.startsWith('/api/plugin-proxy/')) {
+        return await proxy(request, response, url, session);
       }
       send(404, { message: 'Not found' });
     } catch (error) {
       send(500, { message: String(error) });
     }
   });
+
+  async function proxy(request: http.IncomingMessage, response: http.ServerResponse, url: URL, user: SignedInUser | undefined) {
+    const refuse = (refusal: { status: number; body: { message: string } }) => {
+      response.writeHead(refusal.status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(refusal.body));
+    };
+    if (!user) {
+      return refuse(REFUSALS.notSignedIn);
+    }
+    const pluginId = /^\/api\/plugin-proxy\/([\w-]+)/.exec(url.pathname)?.[1];
+    if (pluginId !== manifest.id) {
+      return refuse(REFUSALS.noPlugin);
+    }
+    const match = matchRoute(manifest.routes, request.method ?? 'GET', proxyPathOf(url.pathname, manifest.id));
+    if (!match) {
+      return refuse(REFUSALS.noRoute);
+    }
+    if (!hasAccess(user, match.route)) {
+      return refuse(REFUSALS.denied);
+    }
+    const data = { JsonData: settings.jsonData, SecureJsonData: settings.secureJsonData };
+    const target = upstreamUrl(match, data, url.search);
+    if (!target) {
+      return refuse(REFUSALS.badGateway);
+    }
+    const headers = upstreamHeaders(request.headers, user, match.route, data, { sendUserHeader: options.sendUserHeader ?? false });
+    const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await readBody(request);
+    let upstream: Response;
+    try {
+      upstream = await fetch(target, { method: request.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual' });
+    } catch {
+      return refuse(REFUSALS.badGateway);
+    }
+    // proxyutil's reverse proxy: Set-Cookie never reaches the browser, the answer is sandboxed.
+    const answerHeaders: Record<string, string> = { 'content-security-policy': 'sandbox' };
+    upstream.headers.forEach((value, name) => {
+      if (name !== 'set-cookie' && !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) {
+        answerHeaders[name] = value;
+      }
+    });
+    response.writeHead(upstream.status, answerHeaders);
+    response.end(Buffer.from(await upstream.arrayBuffer()));
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -127,19 +145,28 @@ export async function startGrafanaStandIn(options: { pluginDir: string; settings
   };
 }
 
-function hasRole(role: string, required: string): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(required) && ROLES.includes(role);
-}
+const ROLES: OrgRole[] = ['None', 'Viewer', 'Editor', 'Admin'];
 
-function template(text: string, settings: AppSettings): string {
-  return text
-    .replace(/\{\{\s*\.JsonData\.(\w+)\s*\}\}/g, (_, key: string) => String(settings.jsonData[key] ?? ''))
-    .replace(/\{\{\s*\.SecureJsonData\.(\w+)\s*\}\}/g, (_, key: string) => settings.secureJsonData[key] ?? '');
-}
-
-function sessionOf(cookie: string): { role: string; user: string } {
+/** The signed-in user, as Grafana's session would give it; undefined when not signed in. */
+function sessionOf(cookie: string): SignedInUser | undefined {
   const values = Object.fromEntries(cookie.split(';').map((part) => part.trim().split('=')).filter((pair) => pair.length === 2));
-  return { role: values.harness_role ?? 'Viewer', user: values.harness_user ?? 'viewer' };
+  const role = values.harness_role as OrgRole | undefined;
+  if (!role || !ROLES.includes(role)) {
+    return undefined;
+  }
+  const login = decodeURIComponent(values.harness_user ?? '');
+  return {
+    UserID: 1,
+    OrgID: 1,
+    OrgName: 'Main Org.',
+    OrgRole: role,
+    Login: login,
+    Name: login,
+    Email: `${login}@example.org`,
+    IsGrafanaAdmin: false,
+    IsAnonymous: false,
+    IsServiceAccount: false,
+  };
 }
 
 function readBody(request: http.IncomingMessage): Promise<Buffer> {

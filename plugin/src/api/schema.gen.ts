@@ -157,7 +157,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Recorded as the actor. */
+                    /** @description The signed-in Grafana user as JSON, set by Grafana's plugin proxy; its `Login` is journaled as the actor (`grafana:<Login>`). */
+                    "X-Grafana-Context"?: string;
+                    /** @description The Grafana login, set by the proxy only with `send_user_header`; used when X-Grafana-Context is absent. */
                     "X-Grafana-User"?: string;
                 };
                 path: {
@@ -277,6 +279,9 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description The signed-in Grafana user as JSON, set by Grafana's plugin proxy; its `Login` is journaled as the actor (`grafana:<Login>`). */
+                    "X-Grafana-Context"?: string;
+                    /** @description The Grafana login, set by the proxy only with `send_user_header`; used when X-Grafana-Context is absent. */
                     "X-Grafana-User"?: string;
                 };
                 path: {

@@ -1,4 +1,5 @@
 import type { ContainerListing } from "../engine/engine.ts";
+import { grafanaActor } from "./grafana_actor.ts";
 import { ActionInFlightError } from "../executor/executor.ts";
 import type { ContainerActionKind, Outcome } from "../executor/executor.ts";
 import type { Journal } from "../journal/journal.ts";
@@ -11,7 +12,6 @@ import { tokenMatches } from "./token.ts";
 export const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$/;
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
-const MAX_ACTOR_LENGTH = 128;
 
 /** What the control API needs from the daemon. */
 export interface ControlApiDeps {
@@ -195,7 +195,7 @@ async function containerAction(
     );
   }
   const body = await readBody(request);
-  const actor = actorOf(request);
+  const actor = grafanaActor(request.headers);
   const container = await deps.findContainer(name);
   if (!container) throw new ApiError(404, "not_found", `no container named ${name}`);
   const refusal = deps.untouchable(container);
@@ -250,7 +250,7 @@ async function watchdogAction(
     throw new ApiError(404, "not_found", `no watchdog action "${action}"; use arm or disarm`);
   }
   await readBody(request);
-  const outcome = await deps.setArmed(action === "arm", actorOf(request));
+  const outcome = await deps.setArmed(action === "arm", grafanaActor(request.headers));
   return jsonResponse({
     armed: action === "arm",
     entry: outcome.entry,
@@ -307,11 +307,4 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
     offset += chunk.length;
   }
   return all;
-}
-
-/** The person asking, from Grafana's `X-Grafana-User`; `api` when absent or unusable. */
-function actorOf(request: Request): string {
-  const user = request.headers.get("x-grafana-user")?.trim();
-  if (!user || user.length > MAX_ACTOR_LENGTH || /[\p{C}]/u.test(user)) return "api";
-  return `grafana:${user}`;
 }

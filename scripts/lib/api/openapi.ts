@@ -18,6 +18,24 @@ const json = (description: string, schema: unknown) => ({
 const secured = [{ bearer: [] }];
 
 /** Actions the API takes on a container. */
+/** The headers Grafana's plugin proxy sets; the login in them is journaled as the actor. */
+const GRAFANA_USER_HEADERS = [
+  {
+    name: "X-Grafana-Context",
+    in: "header",
+    description:
+      "The signed-in Grafana user as JSON, set by Grafana's plugin proxy; its `Login` is journaled as the actor (`grafana:<Login>`).",
+    schema: { type: "string" },
+  },
+  {
+    name: "X-Grafana-User",
+    in: "header",
+    description:
+      "The Grafana login, set by the proxy only with `send_user_header`; used when X-Grafana-Context is absent.",
+    schema: { type: "string" },
+  },
+];
+
 export const CONTAINER_ACTIONS = ["restart", "pause", "unpause", "stop", "start"] as const;
 /** Actions the API takes on the GPU watchdog. */
 export const WATCHDOG_ACTIONS = ["arm", "disarm"] as const;
@@ -370,12 +388,7 @@ export const openApiDocument = {
             schema: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,254}$" },
           },
           { name: "action", in: "path", required: true, schema: { enum: [...CONTAINER_ACTIONS] } },
-          {
-            name: "X-Grafana-User",
-            in: "header",
-            description: "Recorded as the actor.",
-            schema: { type: "string" },
-          },
+          ...GRAFANA_USER_HEADERS,
         ],
         requestBody: {
           required: false,
@@ -408,7 +421,7 @@ export const openApiDocument = {
         security: secured,
         parameters: [
           { name: "action", in: "path", required: true, schema: { enum: [...WATCHDOG_ACTIONS] } },
-          { name: "X-Grafana-User", in: "header", schema: { type: "string" } },
+          ...GRAFANA_USER_HEADERS,
         ],
         responses: {
           "200": json("The new state and its journal entry.", ref("WatchdogResult")),

@@ -34,6 +34,9 @@ export interface JournalNote {
   details?: Record<string, unknown>;
 }
 
+/** How the state changes before an action starts (what is under way). Pure. */
+export type Intent = (state: PersistedState) => PersistedState;
+
 /**
  * How the state changes once an action has ended, given its journal entry: a pure function, so
  * that what is counted follows what happened (a failed restart counts nothing).
@@ -130,15 +133,20 @@ export class Executor {
   }
 
   /**
-   * Carries out an action, journals it and applies `commit`.
+   * Carries out an action, journals it and applies `commit`. `intent`, when given, is applied to
+   * the state (and written) before the engine is asked, so that a breakwater that dies while the
+   * engine acts finds on restart what it was doing.
    * @throws {ActionInFlightError} when the container already has an action under way.
    */
-  async execute(action: ContainerAction, commit?: Commit): Promise<Outcome> {
+  async execute(action: ContainerAction, commit?: Commit, intent?: Intent): Promise<Outcome> {
     const { id } = action.container;
     const busy = this.#inFlight.get(id);
     if (busy) throw new ActionInFlightError(action.container, busy);
     this.#inFlight.set(id, { kind: action.kind, actor: action.actor, since: this.#now() });
     try {
+      if (intent && !this.#options.dryRun) {
+        await this.#options.store.update((state) => ({ state: intent(state), result: undefined }));
+      }
       return await this.#act(
         { ...action, action: action.kind },
         () => this.#perform(action),

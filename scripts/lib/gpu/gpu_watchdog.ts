@@ -5,6 +5,7 @@ import type { EngineReachability } from "../engine/engine_reachability.ts";
 import type {
   Commit,
   ContainerAction,
+  Intent,
   JournalNote,
   ModelUnload,
   Outcome,
@@ -18,16 +19,19 @@ import type { GpuReader } from "./gpu_reading.ts";
 import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
 import type { OllamaClient } from "./ollama_client.ts";
 import {
+  dropPendingHeld,
   type GpuAction,
   type GpuNote,
   planPressure,
   type PressurePlan,
   recordHeld,
+  type SettledHold,
+  settlePendingHolds,
 } from "./pressure_policy.ts";
 
 /** What the watchdog asks of the executor, which alone acts and writes the state. */
 export interface WatchdogExecutor {
-  execute(action: ContainerAction, commit?: Commit): Promise<Outcome>;
+  execute(action: ContainerAction, commit?: Commit, intent?: Intent): Promise<Outcome>;
   unloadModel(unload: ModelUnload, commit?: Commit): Promise<Outcome>;
   note(note: JournalNote, commit?: Commit): Promise<Outcome>;
   observe<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T>;
@@ -91,9 +95,10 @@ export class GpuWatchdog {
     const { config, executor, reader, listContainers, ollama } = this.#options;
     const observation = await observeGpu({ reader, listContainers, ollama, now: this.#now });
     const now = this.#now();
-    const plan = await executor.observe((state) => {
-      const plan = planPressure({ ...observation, state: state.gpu, config, now });
-      return { state: { ...state, gpu: plan.state }, result: plan };
+    const { plan, settled } = await executor.observe((state) => {
+      const { state: gpu, settled } = settlePendingHolds(state.gpu, observation.containers);
+      const plan = planPressure({ ...observation, state: gpu, config, now });
+      return { state: { ...state, gpu: plan.state }, result: { plan, settled } };
     });
     const details = {
       readings: plan.summary,
@@ -104,6 +109,7 @@ export class GpuWatchdog {
     };
     const labelsOf = new Map(observation.containers.map((container) => [container.id, container]));
     const entries = [
+      ...await Promise.all(settled.map((hold) => this.#settledNote(hold))),
       ...await Promise.all(plan.notes.map((note) => this.#note(note, details))),
       ...(await Promise.all(
         plan.actions.map((action) => this.#carryOut(action, details, labelsOf)),
@@ -140,6 +146,21 @@ export class GpuWatchdog {
     })).entry;
   }
 
+  /** A pause or stop that was under way when breakwater stopped: journaled as found. */
+  async #settledNote({ kind, held, done }: SettledHold): Promise<JournalEntry> {
+    const found = done ? (kind === "pause" ? "paused" : "stopped") : "not " +
+      (kind === "pause" ? "paused" : "stopped");
+    return (await this.#options.executor.note({
+      action: kind,
+      container: { name: held.name, id: held.id },
+      reason: `breakwater stopped while this ${kind} was under way; found ${found}` +
+        (done ? ", so it is held until pressure clears" : ", so nothing is held"),
+      actor: "policy",
+      result: done ? "ok" : "failed",
+      details: { interrupted: true, requestedAt: new Date(held.at).toISOString() },
+    })).entry;
+  }
+
   async #carryOut(
     action: GpuAction,
     details: Record<string, unknown>,
@@ -157,17 +178,23 @@ export class GpuWatchdog {
     }
     const kind = action.kind;
     try {
-      return (await executor.execute({
-        kind,
-        container: action.container,
-        reason: action.reason,
-        actor: "policy",
-        stopTimeoutMs: stopTimeoutFor(
-          containers.get(action.container.id) ?? { name: action.container.name, labels: {} },
-          config.heal.stopTimeout,
-        ),
-        details: { ...details, ...rung },
-      }, kind === "pause" || kind === "stop" ? holdOnceDone(kind) : undefined)).entry;
+      return (await executor.execute(
+        {
+          kind,
+          container: action.container,
+          reason: action.reason,
+          actor: "policy",
+          stopTimeoutMs: stopTimeoutFor(
+            containers.get(action.container.id) ?? { name: action.container.name, labels: {} },
+            config.heal.stopTimeout,
+          ),
+          details: { ...details, ...rung },
+        },
+        ...(kind === "pause" || kind === "stop"
+          ? holdWhileUnderWay(kind, action.container, this.#now())
+          : []),
+      ))
+        .entry;
     } catch (error) {
       if (error instanceof ActionInFlightError) {
         this.#options.log.log("info", `GPU watchdog: ${error.message}; not acting on it now`);
@@ -178,8 +205,24 @@ export class GpuWatchdog {
   }
 }
 
-/** What breakwater paused or stopped is held (and resumed later) only once the engine did it. */
-const holdOnceDone = (kind: "pause" | "stop"): Commit => (state, entry) =>
-  entry.container && (entry.result === "ok" || entry.result === "dry-run")
-    ? { ...state, gpu: recordHeld(state.gpu, kind, entry.container, Date.parse(entry.time)) }
-    : state;
+/**
+ * What breakwater pauses or stops is held as pending before the engine is asked, and held for
+ * good (to be resumed later) only once the engine did it; a refused action is forgotten.
+ */
+function holdWhileUnderWay(
+  kind: "pause" | "stop",
+  container: { name: string; id: string },
+  at: number,
+): [Commit, Intent] {
+  const commit: Commit = (state, entry) => ({
+    ...state,
+    gpu: entry.result === "ok" || entry.result === "dry-run"
+      ? recordHeld(state.gpu, kind, container, Date.parse(entry.time))
+      : dropPendingHeld(state.gpu, kind, container.id),
+  });
+  const intent: Intent = (state) => ({
+    ...state,
+    gpu: recordHeld(state.gpu, kind, container, at, { pending: true }),
+  });
+  return [commit, intent];
+}

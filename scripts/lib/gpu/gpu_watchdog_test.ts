@@ -19,16 +19,18 @@ const config = parseConfigText(
   { file: "test.yaml", env: () => undefined },
 );
 
-function setup() {
-  const clock = new FakeClock();
-  const engine = new FakeEngine(clock);
-  engine.add(testSnapshot({
-    name: "ingest",
-    id: "id-ingest",
-    health: "healthy",
-    labels: { "breakwater.gpu-noisy": "true" },
-  }));
-  const store = new FakeStore();
+function setup(after?: { engine: FakeEngine; store: FakeStore }) {
+  const clock = after?.engine.clock ?? new FakeClock();
+  const engine = after?.engine ?? new FakeEngine(clock);
+  if (!after) {
+    engine.add(testSnapshot({
+      name: "ingest",
+      id: "id-ingest",
+      health: "healthy",
+      labels: { "breakwater.gpu-noisy": "true" },
+    }));
+  }
+  const store = after?.store ?? new FakeStore();
   const journal = new FakeJournal();
   const executor = new Executor({ engine, journal, store, dryRun: false, now: clock.now });
   let gpus: GpuReading[] = capture("load");
@@ -81,4 +83,49 @@ Deno.test("watchdog: a pause that worked is held and undone once pressure clears
   await tick("idle");
   assert.deepEqual(engine.calls, ["pause:ingest", "unpause:ingest"]);
   assert.deepEqual(store.current.gpu.paused, []);
+});
+
+/** A breakwater that died while the engine was pausing: what a new one finds in the state. */
+async function diedDuringPause() {
+  const first = setup();
+  first.engine.holding.add("pause");
+  await first.tick("load");
+  const underWay = first.tick("load");
+  while (!first.engine.calls.includes("pause:ingest")) await new Promise((r) => setTimeout(r, 1));
+  assert.deepEqual(first.store.current.gpu.paused.map(({ name, pending }) => ({ name, pending })), [
+    { name: "ingest", pending: true },
+  ], "written before the engine answers");
+  void underWay; // never answered: this breakwater is gone
+  return first;
+}
+
+Deno.test("watchdog: a pause under way when breakwater died, found done, is held and undone later", async () => {
+  const { engine, store } = await diedDuringPause();
+  engine.add({ ...engine.containers.get("id-ingest")!, state: "paused" });
+  const next = setup({ engine, store });
+  await next.tick("load");
+  const found = next.journal.entries.find((entry) => entry.details?.interrupted);
+  assert.equal(found?.action, "pause");
+  assert.equal(found?.result, "ok");
+  assert.match(found?.reason ?? "", /found paused, so it is held/);
+  assert.deepEqual(store.current.gpu.paused.map(({ name, pending }) => ({ name, pending })), [
+    { name: "ingest", pending: undefined },
+  ]);
+  await next.tick("idle");
+  await next.tick("idle");
+  assert.equal(engine.calls.at(-1), "unpause:ingest");
+  assert.deepEqual(store.current.gpu.paused, []);
+});
+
+Deno.test("watchdog: a pause under way when breakwater died, found not done, is forgotten", async () => {
+  const { engine, store } = await diedDuringPause();
+  const next = setup({ engine, store });
+  await next.tick("idle");
+  const found = next.journal.entries.find((entry) => entry.details?.interrupted);
+  assert.equal(found?.result, "failed");
+  assert.match(found?.reason ?? "", /found not paused, so nothing is held/);
+  assert.deepEqual(store.current.gpu.paused, []);
+  engine.add({ ...engine.containers.get("id-ingest")!, state: "paused" }); // a person paused it
+  await next.tick("idle");
+  assert.deepEqual(engine.calls, ["pause:ingest"], "never unpaused");
 });

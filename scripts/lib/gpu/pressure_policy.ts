@@ -4,7 +4,7 @@ import { isGpuNoisy, isGpuOwner, isProtected } from "../selection/container_role
 import type { VramAttribution } from "./attribution.ts";
 import { type GpuSample, memoryUsedPercent } from "./gpu_reading.ts";
 import type { OllamaModel } from "./ollama_client.ts";
-import type { GpuWatchState } from "./watch_state.ts";
+import type { GpuWatchState, HeldContainer } from "./watch_state.ts";
 
 /** Which resource is under pressure. */
 export type PressureKind = "vram" | "utilization";
@@ -255,16 +255,66 @@ function resume(input: PressureInput, state: GpuWatchState): GpuAction[] {
 
 /**
  * Remembers a container that breakwater paused or stopped, to resume it once pressure clears.
- * Called only after the engine did it, so that a pause that failed (and a pause a person makes
- * later) is never undone by breakwater. Pure.
+ * Recorded as `pending` before the engine is asked, and for good only after it did it, so that a
+ * pause that failed (and a pause a person makes later) is never undone by breakwater. Pure.
  */
 export function recordHeld(
   state: GpuWatchState,
   kind: "pause" | "stop",
   container: { name: string; id: string },
   at: number,
+  options: { pending?: boolean } = {},
 ): GpuWatchState {
-  const list = kind === "pause" ? "paused" : "stopped";
+  const list = listOf(kind);
   const others = state[list].filter((held) => held.id !== container.id);
-  return { ...state, [list]: [...others, { name: container.name, id: container.id, at }] };
+  const held = { name: container.name, id: container.id, at };
+  return { ...state, [list]: [...others, options.pending ? { ...held, pending: true } : held] };
 }
+
+/** Forgets a pending hold whose action did not happen (the engine refused it). Pure. */
+export function dropPendingHeld(
+  state: GpuWatchState,
+  kind: "pause" | "stop",
+  containerId: string,
+): GpuWatchState {
+  const list = listOf(kind);
+  return {
+    ...state,
+    [list]: state[list].filter((held) => !(held.id === containerId && held.pending)),
+  };
+}
+
+/** A pending hold found settled: the action had happened (`done`) or not. */
+export interface SettledHold {
+  kind: "pause" | "stop";
+  held: HeldContainer;
+  done: boolean;
+}
+
+/**
+ * Settles holds left pending by a breakwater that stopped while the engine was acting: a
+ * container now paused (for a pause) or not running (for a stop) was acted on, and is held; any
+ * other is forgotten. Holds whose container is gone are forgotten too. Pure.
+ */
+export function settlePendingHolds(
+  state: GpuWatchState,
+  containers: { id: string; state: string }[],
+): { state: GpuWatchState; settled: SettledHold[] } {
+  const current = new Map(containers.map((container) => [container.id, container.state]));
+  const settled: SettledHold[] = [];
+  const settle = (kind: "pause" | "stop", list: HeldContainer[]) =>
+    list.flatMap((held) => {
+      if (!held.pending) return [held];
+      const now = current.get(held.id);
+      const done = kind === "pause" ? now === "paused" : now === "exited" || now === "created";
+      settled.push({ kind, held, done });
+      return done ? [{ name: held.name, id: held.id, at: held.at }] : [];
+    });
+  const paused = settle("pause", state.paused);
+  const stopped = settle("stop", state.stopped);
+  return settled.length === 0
+    ? { state, settled }
+    : { state: { ...state, paused, stopped }, settled };
+}
+
+const listOf = (kind: "pause" | "stop") => kind === "pause" ? "paused" : "stopped";

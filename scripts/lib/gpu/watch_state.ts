@@ -4,6 +4,11 @@ export interface HeldContainer {
   id: string;
   /** When breakwater paused or stopped it, ms since the epoch. */
   at: number;
+  /**
+   * Set while the engine is being asked (written before it acts): if breakwater dies before the
+   * answer, the next reading settles it from what the container is then.
+   */
+  pending?: true;
 }
 
 /** What the GPU watchdog remembers between readings and runs. */

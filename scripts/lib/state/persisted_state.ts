@@ -23,7 +23,12 @@ const containerHealSchema = z.object({
   lastSkip: z.string().nullable(),
 });
 
-const heldSchema = z.object({ name: z.string(), id: z.string(), at: z.number() });
+const heldSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  at: z.number(),
+  pending: z.literal(true).optional(),
+});
 
 /** Missing GPU fields take their initial values (a state written before they existed). */
 const gpuSchema = z.object({

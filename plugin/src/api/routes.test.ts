@@ -1,0 +1,67 @@
+import { http, HttpResponse } from 'msw';
+import { hasAccess, matchRoute, type OrgRole, proxyPathOf, type SignedInUser, upstreamUrl } from '../../e2e/harness/grafanaProxy';
+import pluginJson from '../plugin.json';
+import { PROXY, server, setupMswServer } from '../test/server';
+import { BreakwaterClient } from './client';
+
+setupMswServer();
+
+const as = (OrgRole: OrgRole): SignedInUser => ({
+  UserID: 1,
+  OrgID: 1,
+  OrgName: 'Main Org.',
+  OrgRole,
+  Login: OrgRole.toLowerCase(),
+  Name: OrgRole,
+  Email: '',
+  IsGrafanaAdmin: false,
+  IsAnonymous: false,
+  IsServiceAccount: false,
+});
+
+/** Every call the client makes, as the browser sends it to Grafana. */
+async function callsOf(run: (client: BreakwaterClient) => Promise<unknown>): Promise<Array<{ method: string; url: URL }>> {
+  const seen: Array<{ method: string; url: URL }> = [];
+  server.use(
+    http.all(`${PROXY}/*`, ({ request }) => {
+      seen.push({ method: request.method, url: new URL(request.url) });
+      return HttpResponse.json({ entries: [], entry: {}, armed: true });
+    })
+  );
+  await run(new BreakwaterClient());
+  return seen;
+}
+
+const data = { JsonData: { apiUrl: 'http://daemon:8787' }, SecureJsonData: { token: 't' } };
+
+describe("every client call matches a plugin.json route under Grafana's rules", () => {
+  const cases: Array<[string, (client: BreakwaterClient) => Promise<unknown>, OrgRole, string]> = [
+    ['status', (c) => c.status(), 'Viewer', 'http://daemon:8787/api/v1/status'],
+    ['journal', (c) => c.journal({ limit: 50, since: '2026-11-30T00:00:00Z' }), 'Viewer', 'http://daemon:8787/api/v1/journal?limit=50&since=2026-11-30T00%3A00%3A00Z'],
+    ['restart', (c) => c.act('web.1', 'restart', 'stuck'), 'Editor', 'http://daemon:8787/api/v1/containers/web.1/restart'],
+    ['pause', (c) => c.act('web', 'pause'), 'Editor', 'http://daemon:8787/api/v1/containers/web/pause'],
+    ['unpause', (c) => c.act('web', 'unpause'), 'Editor', 'http://daemon:8787/api/v1/containers/web/unpause'],
+    ['stop', (c) => c.act('web', 'stop'), 'Editor', 'http://daemon:8787/api/v1/containers/web/stop'],
+    ['start', (c) => c.act('web', 'start'), 'Editor', 'http://daemon:8787/api/v1/containers/web/start'],
+    ['arm', (c) => c.setWatchdog('arm'), 'Editor', 'http://daemon:8787/api/v1/watchdog/arm'],
+    ['disarm', (c) => c.setWatchdog('disarm'), 'Editor', 'http://daemon:8787/api/v1/watchdog/disarm'],
+  ];
+
+  it.each(cases)('%s reaches the daemon at the right path, for the least role that may', async (_name, run, role, expected) => {
+    const [call] = await callsOf(run);
+    const match = matchRoute(pluginJson.routes, call.method, proxyPathOf(call.url.pathname, pluginJson.id));
+    expect(match).toBeDefined();
+    expect(hasAccess(as(role), match!.route)).toBe(true);
+    expect(upstreamUrl(match!, data, call.url.search)?.href).toBe(expected);
+    if (role === 'Editor') {
+      expect(hasAccess(as('Viewer'), match!.route)).toBe(false);
+    }
+  });
+
+  it('the health route is served too, and nothing else is', () => {
+    expect(matchRoute(pluginJson.routes, 'GET', '/healthz')).toBeDefined();
+    expect(matchRoute(pluginJson.routes, 'GET', '/containers/web/restart')).toBeUndefined();
+    expect(matchRoute(pluginJson.routes, 'POST', '/status')).toBeUndefined();
+    expect(matchRoute(pluginJson.routes, 'GET', '/openapi.json')).toBeUndefined();
+  });
+});

@@ -369,11 +369,13 @@ Deno.test({
       await waitFor("a slow answer in the histogram", async () => {
         const body = await (await api.call("GET", "/metrics")).text();
         const fast = Number(
-          /breakwater_probe_duration_seconds_bucket\{le="0\.5",probe="agent"\} (\d+)/.exec(body)
+          /breakwater_probe_duration_seconds_bucket\{le="0\.5",probe="agent",result="up"\} (\d+)/
+            .exec(body)
             ?.[1],
         );
         const all = Number(
-          /breakwater_probe_duration_seconds_count\{probe="agent"\} (\d+)/.exec(body)?.[1],
+          /breakwater_probe_duration_seconds_count\{probe="agent",result="up"\} (\d+)/.exec(body)
+            ?.[1],
         );
         return all > fast;
       });
@@ -384,6 +386,11 @@ Deno.test({
           (await (await api.call("GET", "/metrics")).text()).includes(
             'breakwater_probe_up{probe="agent"} 0',
           ),
+      );
+      assert.match(
+        await (await api.call("GET", "/metrics")).text(),
+        /breakwater_probe_duration_seconds_count\{probe="agent",result="down"\} [1-9]/,
+        "failed probes are kept apart from the latency of answered ones",
       );
       const status = await (await api.call("GET", "/api/v1/status")).json();
       assert.deepEqual([status.probes[0].name, status.probes[0].up, status.probes[0].status], [

@@ -39,7 +39,10 @@ Deno.test({
     const gpu = await FakeGpu.create();
     const probeTarget = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen() {} },
-      () => new Response("ok"),
+      (request) =>
+        new URL(request.url).pathname === "/down"
+          ? new Response("starting", { status: 503 })
+          : new Response("ok"),
     );
     const probeUrl = `http://127.0.0.1:${probeTarget.addr.port}`;
     const workspace = await createWorkspace(stringify({
@@ -47,8 +50,9 @@ Deno.test({
       metricsInterval: "1s",
       probeInterval: "500ms",
       probes: [{ name: "ollama", url: `${probeUrl}/api/version` }, {
+        // A gateway that answers fast but is down: it must not look fast and green.
         name: "openclaw",
-        url: `${probeUrl}/healthz`,
+        url: `${probeUrl}/down`,
       }],
       heal: { backoff: { initial: "1s" }, reconcileInterval: "2s" },
       gpu: { source: "nvidia-smi", pollInterval: "500ms", cooldown: "0s" },
@@ -145,6 +149,15 @@ Deno.test({
         throw new Error(`${(error as Error).message}; still empty:\n${missing.join("\n")}`);
       });
       assert.equal(empty, "none");
+      const p95 = queries.find(({ where }) =>
+        where.endsWith("Probe latency p95 (answered probes)")
+      )!;
+      const latencies = (await prometheus.query(p95.expr)).data!.result as {
+        metric: Record<string, string>;
+      }[];
+      assert.deepEqual(latencies.map((series) => series.metric.probe), ["ollama"]);
+      const openclawUp = await prometheus.query('breakwater_probe_up{probe="openclaw"}');
+      assert.equal((openclawUp.data!.result[0] as { value: [number, string] }).value[1], "0");
       const vram = await prometheus.query(
         `breakwater_container_gpu_memory_bytes{container="${hogName}"}`,
       );

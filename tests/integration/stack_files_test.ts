@@ -60,7 +60,7 @@ for (const file of ["breakwater-kpi.json", "breakwater-container.json"]) {
   });
 }
 
-Deno.test("the KPI dashboard holds the control panel, thresholds at 90/95 % VRAM, 95 % utilization, 800 ms", () => {
+Deno.test("the KPI dashboard: the control panel, thresholds at the KPI targets, p95 over answered probes", () => {
   const panels = allPanels(JSON.parse(read("dashboards/breakwater-kpi.json")));
   assert.ok(panels.some((panel) => panel.type === "breakwater-stack-panel"));
   const steps = (title: string) =>
@@ -69,7 +69,13 @@ Deno.test("the KPI dashboard holds the control panel, thresholds at 90/95 % VRAM
     }).fieldConfig.defaults.thresholds.steps.map((step) => step.value);
   assert.deepEqual(steps("GPU VRAM used"), [null, 90, 95]);
   assert.deepEqual(steps("GPU utilization"), [null, 95]);
-  assert.deepEqual(steps("Probe latency p95"), [null, 0.8]);
+  assert.deepEqual(steps("Probe latency p95 (answered probes)"), [null, 0.8]);
+  assert.deepEqual(steps("Restarts by breakwater"), [null, 1]);
+  assert.deepEqual(steps("Docker restart count (increase)"), [null, 1]);
+  assert.deepEqual(steps("Memory against limit and the 1–2 GiB target"), [null, 2 ** 30, 2 ** 31]);
+  const expr = (title: string) => panels.find((panel) => panel.title === title)?.targets?.[0].expr;
+  assert.match(expr("Probe latency p95 (answered probes)") ?? "", /result="up"/);
+  assert.match(expr("Armed") ?? "", /breakwater_watchdog_running == 1/);
 });
 
 Deno.test("provisioning: datasource uid, dashboard provider folder, the app with the keys the plugin reads", () => {

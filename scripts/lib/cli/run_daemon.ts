@@ -156,6 +156,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       },
     })
     : null;
+  metrics.watchdogRuns(gpu !== null);
   const serving = !options.once && (options.api ?? true) && config.api.enabled;
   if (!heal && !gpu && !serving) {
     log.log(
@@ -234,12 +235,31 @@ async function watch(parts: WatchParts): Promise<number> {
     probes: config.probes,
     intervalMs: config.probeInterval,
     onResult: (result) => metrics.observeProbe(result),
-    onDown: (probe, result) =>
-      void heal?.onProbeDown(probe.healContainer!, probe.name, {
-        url: probe.url,
-        error: result.error ?? `status ${result.status}`,
-      }),
-    onUp: (probe) => heal?.onProbeUp(probe.healContainer!),
+    onDown: (probe, result) => {
+      const error = result.error ?? `status ${result.status}`;
+      void context.executor.note({
+        action: "probe-down",
+        container: null,
+        reason: `probe ${probe.name} is down (${probe.downAfter} in a row): ${error}`,
+        actor: "policy",
+        result: "noted",
+        details: { probe: probe.name, url: probe.url, error },
+      });
+      if (probe.healContainer) {
+        void heal?.onProbeDown(probe.healContainer, probe.name, { url: probe.url, error });
+      }
+    },
+    onUp: (probe, result) => {
+      void context.executor.note({
+        action: "probe-up",
+        container: null,
+        reason: `probe ${probe.name} answers again (${result.status} in ${result.latencyMs} ms)`,
+        actor: "policy",
+        result: "noted",
+        details: { probe: probe.name, url: probe.url },
+      });
+      if (probe.healContainer) heal?.onProbeUp(probe.healContainer);
+    },
   });
   // Served before the engine answers, so that /healthz can say what the daemon waits for.
   const server = serving

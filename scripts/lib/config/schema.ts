@@ -156,10 +156,20 @@ const apiSchema = z.strictObject({
   publicMetrics: z.boolean().default(false),
 });
 
+/** The kinds of journal entries notifications can be asked for. */
+export const NOTIFY_KINDS = [
+  "actions",
+  "failures",
+  "give-up",
+  "gpu-trip",
+  "gpu-clear",
+  "probe-down",
+  "probe-up",
+] as const;
+
 const notifySchema = z.strictObject({
-  /** Journal entries that are sent: actions taken, give-ups, GPU trips and clears. */
-  on: z.array(z.enum(["actions", "failures", "give-up", "gpu-trip", "gpu-clear"]))
-    .default(["actions", "failures", "give-up", "gpu-trip", "gpu-clear"]),
+  /** Journal entries that are sent: actions taken, give-ups, GPU trips and clears, probes down and up. */
+  on: z.array(z.enum(NOTIFY_KINDS)).default([...NOTIFY_KINDS]),
   webhook: z.strictObject({
     url: z.url(),
     /** The JSON key the text goes under: "text" for Slack, "content" for Discord. */

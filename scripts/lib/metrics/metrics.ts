@@ -103,6 +103,11 @@ export class Metrics {
       ["kind"],
     ),
     watchdogArmed: this.#gauge("watchdog_armed", "1 when the GPU watchdog may act.", []),
+    watchdogRunning: this.#gauge(
+      "watchdog_running",
+      "1 when this daemon runs the GPU watchdog (a GPU is read and gpu.enabled is on).",
+      [],
+    ),
     watchdogTripped: this.#gauge("watchdog_tripped", "1 while GPU pressure is tripped.", []),
     watchdogRung: this.#gauge(
       "watchdog_next_rung",
@@ -154,8 +159,9 @@ export class Metrics {
   );
   readonly #probeDuration = new client.Histogram({
     name: "breakwater_probe_duration_seconds",
-    help: "Time a probe took to answer (or to fail).",
-    labelNames: ["probe"],
+    help:
+      "Time a probe took to answer (result=up) or to fail (result=down); latency targets read result=up only.",
+    labelNames: ["probe", "result"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
@@ -257,6 +263,11 @@ export class Metrics {
     }
   }
 
+  /** Whether this daemon runs the GPU watchdog: its other gauges mean something only then. */
+  watchdogRuns(running: boolean): void {
+    this.#gauges.watchdogRunning.set(running ? 1 : 0);
+  }
+
   /** The GPU watchdog's state. */
   observeWatchdog(state: GpuWatchState, config: GpuConfig): void {
     const g = this.#gauges;
@@ -281,7 +292,10 @@ export class Metrics {
 
   /** A probe's answer (or failure) and how long it took. */
   observeProbe(result: ProbeResult): void {
-    this.#probeDuration.observe({ probe: result.name }, result.latencyMs / 1_000);
+    this.#probeDuration.observe(
+      { probe: result.name, result: result.up ? "up" : "down" },
+      result.latencyMs / 1_000,
+    );
     this.#gauges.probeUp.set({ probe: result.name }, result.up ? 1 : 0);
   }
 

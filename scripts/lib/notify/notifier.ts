@@ -124,6 +124,8 @@ function wanted(entry: JournalEntry, on: NotifyConfig["on"]): boolean {
   if (entry.action === "give-up") return on.includes("give-up");
   if (entry.action === "gpu-trip") return on.includes("gpu-trip");
   if (entry.action === "gpu-clear") return on.includes("gpu-clear");
+  if (entry.action === "probe-down") return on.includes("probe-down");
+  if (entry.action === "probe-up") return on.includes("probe-up");
   return on.includes("actions") && CONTAINER_ACTIONS.has(entry.action) &&
     (entry.result === "ok" || entry.result === "dry-run");
 }

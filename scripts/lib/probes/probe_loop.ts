@@ -8,10 +8,10 @@ export interface ProbeLoopOptions {
   intervalMs: number;
   /** Told of every result (metrics). */
   onResult: (result: ProbeResult) => void;
-  /** Told when a probe with `healContainer` has been down `downAfter` times in a row. */
+  /** Told once when a probe has been down `downAfter` times in a row. */
   onDown: (probe: ProbeConfig, result: ProbeResult) => void;
-  /** Told when such a probe answers again after `onDown`. */
-  onUp?: (probe: ProbeConfig) => void;
+  /** Told when a probe answers again after `onDown`. */
+  onUp: (probe: ProbeConfig, result: ProbeResult) => void;
 }
 
 /** Probes every configured endpoint on an interval, all at once, and counts failures in a row. */
@@ -33,10 +33,8 @@ export class ProbeLoop {
       const previous = this.#downStreak.get(probe.name) ?? 0;
       const streak = result.up ? 0 : previous + 1;
       this.#downStreak.set(probe.name, streak);
-      if (probe.healContainer && streak === probe.downAfter) this.#options.onDown(probe, result);
-      if (probe.healContainer && result.up && previous >= probe.downAfter) {
-        this.#options.onUp?.(probe);
-      }
+      if (streak === probe.downAfter) this.#options.onDown(probe, result);
+      if (result.up && previous >= probe.downAfter) this.#options.onUp(probe, result);
       return result;
     }));
   }

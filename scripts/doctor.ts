@@ -4,7 +4,7 @@
  */
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
-import { formatTable } from "./lib/cli/table.ts";
+import { formatTable } from "./lib/text/table.ts";
 import { runDoctor } from "./lib/doctor/run_doctor.ts";
 
 await runCommand({

@@ -6,7 +6,7 @@
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { parseSourceChoice } from "./lib/cli/source_option.ts";
-import { formatBytes, formatTable } from "./lib/cli/table.ts";
+import { formatBytes, formatTable } from "./lib/text/table.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
 import { memoryUsedPercent } from "./lib/gpu/gpu_reading.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { JOURNAL_FILE } from "./lib/cli/context.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
-import { formatTable } from "./lib/cli/table.ts";
+import { formatTable } from "./lib/text/table.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { parseDuration } from "./lib/config/duration.ts";
 import { Journal } from "./lib/journal/journal.ts";

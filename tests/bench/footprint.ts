@@ -4,7 +4,7 @@ import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, watchTaskArgs } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { delay } from "../support/wait.ts";
-import { percentile } from "./stats.ts";
+import { percentile, residentMb } from "./stats.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TICKS_PER_SECOND = 100;
@@ -64,7 +64,7 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
     const rss: number[] = [];
     for (let second = 0; second < seconds; second++) {
       if ((second * 1_000) % SCRAPE_INTERVAL_MS === 0) await scrape(port);
-      rss.push(residentKb(child.pid) / 1024);
+      rss.push(residentMb(child.pid));
       await delay(1_000);
     }
     const after = cpuTicks(child.pid);
@@ -74,7 +74,7 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
     return {
       cpuMsPerScrape: ((afterScrapes.own - after.own) / TICKS_PER_SECOND * 1_000) /
         COSTED_SCRAPES,
-      rssAfterScrapesMb: residentKb(child.pid) / 1024,
+      rssAfterScrapesMb: residentMb(child.pid),
       rssMedianMb: percentile(rss, 0.5),
       rssMaxMb: Math.max(...rss),
       cpuPercentOfOneCore: share(after.own - before.own),
@@ -105,13 +105,6 @@ async function scrape(port: number): Promise<void> {
   if (!response.ok || !text.includes("breakwater_container_running")) {
     throw new Error(`/metrics answered ${response.status}: ${text.slice(0, 200)}`);
   }
-}
-
-function residentKb(pid: number): number {
-  const line = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((entry) =>
-    entry.startsWith("VmRSS:")
-  );
-  return Number(line?.split(/\s+/)[1] ?? 0);
 }
 
 /** utime+stime of the process itself, and of its reaped children (the nvidia-smi stand-in). */

@@ -1,8 +1,9 @@
 /**
- * `deno task bench [heal] [health] [footprint]`: measures breakwater on the local Docker engine and prints
+ * `deno task bench [heal] [health] [churn] [footprint]`: measures breakwater on the local Docker engine and prints
  * the figures. With no names, runs every benchmark.
  * @module
  */
+import { benchChurn } from "./churn.ts";
 import { benchHealLatency } from "./heal_latency.ts";
 import { benchFootprint } from "./footprint.ts";
 import { benchHealthWallTime } from "./health_wall_time.ts";
@@ -23,6 +24,23 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
       console.log(`  ${describeSamples(times)}   target (100 containers): under 1000 ms`);
     }
   },
+};
+
+BENCHMARKS.churn = async () => {
+  console.log("churn: 200 containers created and removed twice while 30 crash-loop:");
+  const figures = await benchChurn(200, 30);
+  console.log(
+    `  /api/v1/status: ${describeSamples(figures.statusMs)}, ${figures.statusFailures} failed ` +
+      "  target: p99 < 1000 ms",
+  );
+  console.log(
+    `  event → decision: ${describeSamples(figures.decisionLagMs)}, ${figures.restarts} restarts ` +
+      "  target: p99 < 2000 ms",
+  );
+  console.log(
+    `  RSS idle ${figures.rssIdleMb.toFixed(1)} MB, peak ${figures.rssPeakMb.toFixed(1)} MB, ` +
+      `30 s after ${figures.rssAfterMb.toFixed(1)} MB   target: back to idle`,
+  );
 };
 
 const FOOTPRINT_SECONDS = Number(Deno.env.get("BENCH_FOOTPRINT_SECONDS") ?? 120);

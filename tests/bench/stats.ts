@@ -11,3 +11,11 @@ export function describeSamples(samples: readonly number[], unit = "ms"): string
   return `median ${format(percentile(samples, 0.5))}, p99 ${format(percentile(samples, 0.99))}, ` +
     `max ${format(Math.max(...samples))} (n=${samples.length})`;
 }
+
+/** A process's resident memory, MB (VmRSS). */
+export function residentMb(pid: number): number {
+  const line = Deno.readTextFileSync(`/proc/${pid}/status`).split("\n").find((entry) =>
+    entry.startsWith("VmRSS:")
+  );
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}

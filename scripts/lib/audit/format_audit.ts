@@ -1,4 +1,4 @@
-import { formatTable } from "../cli/table.ts";
+import { formatTable } from "../text/table.ts";
 import type { Finding } from "./audit_rules.ts";
 
 /** Counts by severity; waived findings are counted apart. */

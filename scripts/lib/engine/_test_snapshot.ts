@@ -13,7 +13,7 @@ export function testSnapshot(overrides: Partial<ContainerSnapshot> = {}): Contai
     restarts: 0,
     pid: 1234,
     startedAt: now - 60_000,
-    lastProbeAt: now - 1_000,
+    lastProbeStartedAt: now - 1_000,
     healthcheckIntervalMs: 30_000,
     nanoCpus: 0,
     cpuQuota: 0,

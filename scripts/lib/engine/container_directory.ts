@@ -34,7 +34,7 @@ export interface ContainerDirectoryOptions {
  * and nothing at all while nothing changes. While it is not told the events (before
  * {@linkcode ContainerDirectory.onConnected}, or after `onLost`), every read is a full read.
  *
- * `lastProbeAt` can lag here (a healthcheck that does not change the health raises no event);
+ * `lastProbeStartedAt` can lag here (a healthcheck that does not change the health raises no event);
  * what needs it exact inspects the container itself.
  */
 export class ContainerDirectory implements EventSubscriber {

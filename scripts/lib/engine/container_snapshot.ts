@@ -18,8 +18,11 @@ export interface ContainerSnapshot {
   pid: number;
   /** When the container was last started, ms since the epoch; `null` if never. */
   startedAt: number | null;
-  /** End of the latest health probe, ms since the epoch; `null` without one. */
-  lastProbeAt: number | null;
+  /**
+   * Start of the latest health probe, ms since the epoch; `null` without one. A probe is fresh
+   * after an unpause only if it started after it: one begun while paused can end after it.
+   */
+  lastProbeStartedAt: number | null;
   /** The healthcheck's interval in ms (Docker's default 30 s when unset); `null` without one. */
   healthcheckIntervalMs: number | null;
   /** CPU limit in billionths of a CPU (`--cpus`); 0 when unlimited. */
@@ -53,7 +56,7 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
     restarts: inspect.RestartCount ?? 0,
     pid: inspect.State.Pid ?? 0,
     startedAt: toEpoch(inspect.State.StartedAt),
-    lastProbeAt: lastProbe ? toEpoch(lastProbe.End) : null,
+    lastProbeStartedAt: lastProbe ? toEpoch(lastProbe.Start) : null,
     healthcheckIntervalMs: hasHealthcheck
       ? (healthcheck?.Interval ? healthcheck.Interval / 1e6 : DEFAULT_HEALTHCHECK_INTERVAL_MS)
       : null,

@@ -167,8 +167,8 @@ function observe(
     next.unpausedAt = now;
   }
   if (
-    next.unpausedAt !== null && snapshot.lastProbeAt !== null &&
-    snapshot.lastProbeAt > next.unpausedAt
+    next.unpausedAt !== null && snapshot.lastProbeStartedAt !== null &&
+    snapshot.lastProbeStartedAt > next.unpausedAt
   ) {
     next.unpausedAt = null;
   }

@@ -216,16 +216,16 @@ Deno.test("after an unpause event, a stale unhealthy waits for a fresh probe", (
     name: "api",
     time: T0 + 5_000,
   });
-  const stale = plan([container({ lastProbeAt: T0 - 1_000 })], state, T0 + 5_100);
+  const stale = plan([container({ lastProbeStartedAt: T0 - 1_000 })], state, T0 + 5_100);
   assert.deepEqual(kinds(stale.decisions), ["skip:api:awaiting-fresh-probe"]);
-  const fresh = plan([container({ lastProbeAt: T0 + 6_000 })], stale.state, T0 + 6_100);
+  const fresh = plan([container({ lastProbeStartedAt: T0 + 6_000 })], stale.state, T0 + 6_100);
   assert.deepEqual(kinds(fresh.decisions), ["restart:api"]);
   assert.equal(fresh.state.containers.api.unpausedAt, null);
 });
 
 Deno.test("an unpause seen only as a state change (between cron runs) also waits", () => {
   const paused = plan([container({ state: "paused" })]).state;
-  const result = plan([container({ lastProbeAt: T0 - 1_000 })], paused, T0 + 60_000);
+  const result = plan([container({ lastProbeStartedAt: T0 - 1_000 })], paused, T0 + 60_000);
   assert.deepEqual(kinds(result.decisions), ["skip:api:awaiting-fresh-probe"]);
   assert.equal(result.state.containers.api.unpausedAt, T0 + 60_000);
 });

@@ -3,7 +3,7 @@ import type { ContainerDirectory } from "../engine/container_directory.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { StatsSample } from "../engine/stats_sample.ts";
 import type { GpuWatchState } from "../gpu/watch_state.ts";
-import type { ContainerMetricsRow } from "../metrics/metrics.ts";
+import type { ContainerMetricsRow } from "./health_row.ts";
 import { isGpuOwner } from "../selection/container_roles.ts";
 import { toHealthRow } from "./health_row.ts";
 import { sampleRunning } from "./read_health.ts";

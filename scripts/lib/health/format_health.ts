@@ -1,5 +1,5 @@
 import { formatDuration } from "../config/duration.ts";
-import { formatBytes, formatTable } from "../cli/table.ts";
+import { formatBytes, formatTable } from "../text/table.ts";
 import type { HealthRow } from "./health_row.ts";
 
 /** The health rows as a readable table. */

@@ -76,3 +76,12 @@ export function toHealthRow(
 function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 100) / 100;
 }
+
+/** A container's row plus its cumulative CPU time, as the sampler reads it. */
+export interface ContainerMetricsRow extends HealthRow {
+  /** Cumulative CPU time, seconds; `null` when not running. */
+  cpuSeconds: number | null;
+  pausedByBreakwater: boolean;
+  gpuOwner: boolean;
+  labels: Record<string, string>;
+}

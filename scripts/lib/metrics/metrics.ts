@@ -4,20 +4,11 @@ import type { GpuConfig } from "../config/schema.ts";
 import type { VramAttribution } from "../gpu/attribution.ts";
 import type { GpuSample } from "../gpu/gpu_reading.ts";
 import type { GpuWatchState } from "../gpu/watch_state.ts";
-import type { HealthRow } from "../health/health_row.ts";
+import type { ContainerMetricsRow } from "../health/health_row.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { ProbeResult } from "../probes/probe.ts";
 
 const HEALTH_STATES = ["healthy", "unhealthy", "starting", "none"] as const;
-
-/** A container's row plus its cumulative CPU time, as the sampler reads it. */
-export interface ContainerMetricsRow extends HealthRow {
-  /** Cumulative CPU time, seconds; `null` when not running. */
-  cpuSeconds: number | null;
-  pausedByBreakwater: boolean;
-  gpuOwner: boolean;
-  labels: Record<string, string>;
-}
 
 /**
  * Everything breakwater exports on `/metrics`, in Prometheus naming: `breakwater_` prefix, base

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { parseConfigText } from "../config/load_config.ts";
 import { initialGpuWatchState } from "../gpu/watch_state.ts";
 import { parseQueryGpuCsv } from "../gpu/nvidia_smi_csv.ts";
-import { type ContainerMetricsRow, Metrics } from "./metrics.ts";
+import type { ContainerMetricsRow } from "../health/health_row.ts";
+import { Metrics } from "./metrics.ts";
 
 const row = (name: string, overrides: Partial<ContainerMetricsRow> = {}): ContainerMetricsRow => ({
   name,

@@ -1,10 +1,12 @@
 import { abortableSleep } from "../abortable_sleep.ts";
-import type { Context } from "../cli/context.ts";
 import { ContainerDirectory } from "../engine/container_directory.ts";
-import type { EngineInfo } from "../engine/engine.ts";
+import type { Config } from "../config/schema.ts";
+import type { Engine, EngineInfo } from "../engine/engine.ts";
 import type { EngineReachability } from "../engine/engine_reachability.ts";
 import { EventHub, type EventSubscriber } from "../engine/event_hub.ts";
+import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log/logger.ts";
+import type { StateStore } from "../state/state_store.ts";
 import type { ActiveFault, Faults } from "./faults.ts";
 
 /** However quiet the engine's events, the directory of containers is read afresh this often. */
@@ -24,9 +26,18 @@ export interface HealthReport {
   uptimeSeconds: number;
 }
 
+/** The parts of the daemon the runtime owns or watches. */
+export interface RuntimeParts {
+  config: Config;
+  engine: Engine;
+  journal: Journal;
+  store: StateStore;
+  faults: Faults;
+}
+
 /** Options for {@linkcode Runtime}. */
 export interface RuntimeOptions {
-  context: Context;
+  context: RuntimeParts;
   log: Logger;
   /** Event subscribers besides the container directory (the heal loop). */
   subscribers?: EventSubscriber[];

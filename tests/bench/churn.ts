@@ -1,0 +1,111 @@
+import { mapConcurrent } from "../../scripts/lib/concurrency.ts";
+import { TestContainers } from "../support/containers.ts";
+import { createWorkspace, Daemon } from "../support/daemon.ts";
+import { delay } from "../support/wait.ts";
+import { residentMb } from "./stats.ts";
+
+const TOKEN = "churn-bench-token";
+
+/** What the daemon did while containers came and went around a crash loop. */
+export interface ChurnFigures {
+  /** `/api/v1/status` answer times during the churn, ms; failed or timed-out calls count as 20 s. */
+  statusMs: number[];
+  statusFailures: number;
+  /** Engine event → decision (restart request or journaled skip), ms, for event-driven decisions. */
+  decisionLagMs: number[];
+  restarts: number;
+  rssIdleMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+}
+
+/**
+ * `churn` containers created and removed (8 at a time, twice) while `looping` opted-in containers
+ * fail their healthcheck every second and are restarted on a 1–4 s backoff, with the real daemon.
+ */
+export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigures> {
+  const containers = new TestContainers();
+  const workspace = await createWorkspace(
+    "api:\n  port: 0\nheal:\n  backoff: { initial: 1s, max: 4s }\n  giveUp: { maxRestarts: 0 }\n" +
+      "gpu:\n  enabled: false\nprobes: []\n",
+  );
+  let daemon: Daemon | undefined;
+  try {
+    await mapConcurrent(
+      Array.from({ length: looping }, (_, i) => i),
+      8,
+      (index) =>
+        containers.create(`loop-${index}`, {
+          health: "failing",
+          labels: { "breakwater.heal": "true", "breakwater.stop-timeout": "0" },
+        }),
+    );
+    daemon = await Daemon.start(["--config", workspace.configPath], { BREAKWATER_TOKEN: TOKEN });
+    const api = await daemon.apiUrl();
+    await delay(10_000);
+    const rssIdleMb = residentMb(daemon.pid);
+    const startedAt = Date.now();
+
+    let churning = true;
+    let rssPeakMb = rssIdleMb;
+    const statusMs: number[] = [];
+    let statusFailures = 0;
+    const sampler = (async () => {
+      while (churning) {
+        const begun = performance.now();
+        try {
+          const answer = await fetch(`${api}/api/v1/status`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+            signal: AbortSignal.timeout(20_000),
+          });
+          await answer.arrayBuffer();
+          if (!answer.ok) throw new Error(`status ${answer.status}`);
+          statusMs.push(performance.now() - begun);
+        } catch {
+          statusFailures++;
+          statusMs.push(20_000);
+        }
+        rssPeakMb = Math.max(rssPeakMb, residentMb(daemon!.pid));
+        await delay(250);
+      }
+    })();
+    for (let pass = 1; pass <= 2; pass++) {
+      const made = await mapConcurrent(
+        Array.from({ length: churn }, (_, i) => i),
+        8,
+        (index) => containers.create(`churn-${pass}-${index}`, { health: "none" }),
+      );
+      console.log(`  pass ${pass}: ${made.length} created`);
+      await mapConcurrent(made, 8, (container) => container.remove({ force: true }));
+      console.log(`  pass ${pass}: ${made.length} removed`);
+    }
+    churning = false;
+    await sampler;
+    await delay(30_000);
+    const rssAfterMb = residentMb(daemon.pid);
+
+    const entries = (await workspace.entries()).filter((entry) =>
+      Date.parse(entry.time) >= startedAt && typeof entry.details.eventTime === "number"
+    );
+    const decisionLagMs = entries.map((entry) =>
+      Date.parse((entry.details.requestedAt as string | undefined) ?? entry.time) -
+      (entry.details.eventTime as number)
+    );
+    const restarts = (await workspace.entries()).filter((entry) =>
+      Date.parse(entry.time) >= startedAt && entry.action === "restart" && entry.result === "ok"
+    ).length;
+    return {
+      statusMs,
+      statusFailures,
+      decisionLagMs,
+      restarts,
+      rssIdleMb,
+      rssPeakMb,
+      rssAfterMb,
+    };
+  } finally {
+    await daemon?.stop();
+    await containers.removeAll();
+    await workspace.remove();
+  }
+}

@@ -20,8 +20,8 @@ export interface ChurnFigures {
 }
 
 /**
- * `churn` containers created and removed (8 at a time, twice) while `looping` opted-in containers
- * fail their healthcheck every second and are restarted on a 1–4 s backoff, with the real daemon.
+ * `churn` containers created and removed (8 at a time) while `looping` opted-in containers fail
+ * their healthcheck (every 2 s) and are restarted on a 1–4 s backoff, with the real daemon.
  */
 export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigures> {
   const containers = new TestContainers();
@@ -69,16 +69,22 @@ export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigure
         await delay(250);
       }
     })();
-    for (let pass = 1; pass <= 2; pass++) {
-      const made = await mapConcurrent(
+    const phase = async <T>(what: string, work: () => Promise<T>) => {
+      const begun = Date.now();
+      const result = await work();
+      console.log(`  ${what} in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+      return result;
+    };
+    const made = await phase(`${churn} created`, () =>
+      mapConcurrent(
         Array.from({ length: churn }, (_, i) => i),
         8,
-        (index) => containers.create(`churn-${pass}-${index}`, { health: "none" }),
-      );
-      console.log(`  pass ${pass}: ${made.length} created`);
-      await mapConcurrent(made, 8, (container) => container.remove({ force: true }));
-      console.log(`  pass ${pass}: ${made.length} removed`);
-    }
+        (index) => containers.create(`churn-${index}`, { health: "none" }),
+      ));
+    await phase(
+      `${churn} removed`,
+      () => mapConcurrent(made, 8, (container) => container.remove({ force: true })),
+    );
     churning = false;
     await sampler;
     await delay(30_000);

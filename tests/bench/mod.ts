@@ -27,7 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
 };
 
 BENCHMARKS.churn = async () => {
-  console.log("churn: 200 containers created and removed twice while 30 crash-loop:");
+  console.log("churn: 200 containers created and removed while 30 crash-loop:");
   const figures = await benchChurn(200, 30);
   console.log(
     `  /api/v1/status: ${describeSamples(figures.statusMs)}, ${figures.statusFailures} failed ` +

@@ -83,8 +83,11 @@ export class HealLoop {
     this.#clearTimeout = options.clearTimeout ?? ((id) => clearTimeout(id));
   }
 
-  /** One pass over every container. Throws when the engine cannot be read. */
-  async reconcile(): Promise<HealPassResult> {
+  /**
+   * One pass over every container. Throws when the engine cannot be read. `onPlanned` is told
+   * once every container is read and the plan made, before its actions end.
+   */
+  async reconcile(onPlanned?: () => void): Promise<HealPassResult> {
     const { engine, config } = this.#options;
     const readAt = this.#now();
     const snapshots = await engine.snapshots(config.docker.concurrency);
@@ -95,6 +98,7 @@ export class HealLoop {
       readAt,
       { trigger: "reconcile" },
       (heal) => pruneHealState(heal, present, config.heal, this.#now()),
+      onPlanned,
     );
     return { containers: snapshots.length, entries };
   }
@@ -126,10 +130,13 @@ export class HealLoop {
 
   /**
    * The event stream (re)connected: what happened meanwhile is caught up by a full pass.
-   * Resolves whether the pass read every container.
+   * Resolves whether the pass read every container, as soon as its plan is made: its restarts
+   * go on (and are waited for on shutdown), but healing already follows the engine.
    */
   onConnected(): Promise<boolean> {
-    return this.#track(this.#safeReconcile());
+    return new Promise((resolve) => {
+      this.#track(this.#safeReconcile(() => resolve(true)).then(resolve));
+    });
   }
 
   /** An engine event; resolves once it is handled. */
@@ -179,10 +186,10 @@ export class HealLoop {
     await this.#planAndAct([snapshot], readAt, details);
   }
 
-  async #safeReconcile(): Promise<boolean> {
+  async #safeReconcile(onPlanned?: () => void): Promise<boolean> {
     if (this.#stopped) return false;
     try {
-      await this.reconcile();
+      await this.reconcile(onPlanned);
       return true;
     } catch (error) {
       this.#options.engineHealth.unreachable(error);
@@ -200,6 +207,7 @@ export class HealLoop {
     readAt: number,
     details: Record<string, unknown>,
     tidy: (heal: HealState) => HealState = (heal) => heal,
+    onPlanned?: () => void,
   ): Promise<JournalEntry[]> {
     const { executor, config } = this.#options;
     const snapshots = read.filter((snapshot) => !executor.touchedSince(snapshot.id, readAt));
@@ -215,9 +223,11 @@ export class HealLoop {
       return { state: { ...state, heal: tidy(plan.state) }, result: plan };
     });
     if (plan.wakeAt !== null) this.#scheduleWake(snapshots, plan.wakeAt);
-    const entries = await Promise.all(
+    const acting = Promise.all(
       plan.decisions.map((decision) => this.#carryOut(decision, details)),
     );
+    onPlanned?.();
+    const entries = await acting;
     return entries.filter((entry) => entry !== null);
   }
 

@@ -128,3 +128,16 @@ Deno.test("heal loop: reconcile reports whether the engine answered", async () =
   await heal.onConnected();
   assert.deepEqual(reachability, ["up", "down"]);
 });
+
+Deno.test("heal loop: the first pass says it is done once planned; its restarts go on, drain waits", async () => {
+  const { engine, heal, journal } = setup();
+  engine.add(testSnapshot());
+  engine.holding.add("restart");
+  assert.equal(await heal.onConnected(), true);
+  assert.deepEqual(engine.calls, ["restart:api"], "asked for, not yet answered");
+  assert.equal(journal.entries.length, 0);
+  const drained = heal.drain();
+  engine.release();
+  await drained;
+  assert.deepEqual(journal.entries.map((entry) => entry.result), ["ok"]);
+});

@@ -3,7 +3,7 @@ import { loadConfig } from "../config/load_config.ts";
 import type { Config } from "../config/schema.ts";
 import { Engine } from "../engine/engine.ts";
 import { Executor } from "../executor/executor.ts";
-import { OllamaClient } from "../gpu/ollama_client.ts";
+import { OllamaClient } from "../ollama/ollama_client.ts";
 import { Journal } from "../journal/journal.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";

@@ -17,7 +17,7 @@ import { stopTimeoutFor } from "../selection/container_roles.ts";
 import type { PersistedState } from "../state/persisted_state.ts";
 import type { GpuReader } from "./gpu_reading.ts";
 import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
-import type { OllamaClient } from "./ollama_client.ts";
+import type { OllamaClient } from "../ollama/ollama_client.ts";
 import {
   dropPendingHeld,
   type GpuAction,

@@ -14,7 +14,6 @@ export * from "./nvml_library.ts";
 export * from "./nvml_reader.ts";
 export * from "./nvml_structs.ts";
 export * from "./observe_gpu.ts";
-export * from "./ollama_client.ts";
 export * from "./platform.ts";
 export * from "./pressure_policy.ts";
 export * from "./process_containers.ts";

@@ -1,7 +1,7 @@
 import type { ContainerListing } from "../engine/engine.ts";
 import { attributeVram, type VramAttribution } from "./attribution.ts";
 import type { GpuReader, GpuSample } from "./gpu_reading.ts";
-import type { OllamaClient, OllamaModel } from "./ollama_client.ts";
+import type { OllamaClient, OllamaModel } from "../ollama/ollama_client.ts";
 import { containersOfPids } from "./process_containers.ts";
 
 /** One reading of everything GPU pressure is decided from. */

@@ -3,7 +3,7 @@ import type { ContainerListing } from "../engine/engine.ts";
 import { isGpuNoisy, isGpuOwner, isProtected } from "../selection/container_roles.ts";
 import type { VramAttribution } from "./attribution.ts";
 import { type GpuSample, memoryUsedPercent } from "./gpu_reading.ts";
-import type { OllamaModel } from "./ollama_client.ts";
+import type { OllamaModel } from "../ollama/ollama_client.ts";
 import type { GpuWatchState, HeldContainer } from "./watch_state.ts";
 
 /** Which resource is under pressure. */

@@ -5,7 +5,7 @@ import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
 import type { VramAttribution } from "./attribution.ts";
 import type { GpuSample } from "./gpu_reading.ts";
 import { parseQueryGpuCsv } from "./nvidia_smi_csv.ts";
-import type { OllamaModel } from "./ollama_client.ts";
+import type { OllamaModel } from "../ollama/ollama_client.ts";
 import { type GpuAction, planPressure, type PressureInput, recordHeld } from "./pressure_policy.ts";
 import { type GpuWatchState, initialGpuWatchState } from "./watch_state.ts";
 

@@ -3,6 +3,7 @@
  * containers or (with `--compose FILE`) on a Compose file before anything runs.
  * @module
  */
+import { UsageError } from "./lib/usage_error.ts";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import {
@@ -42,13 +43,13 @@ Exit status: 0 no errors, 1 errors found, 2 could not run.`,
     if (values.compose) {
       const file = resolve(values.compose);
       const text = await Deno.readTextFile(file).catch((error) => {
-        throw new TypeError(`cannot read the Compose file ${file}: ${(error as Error).message}`);
+        throw new UsageError(`cannot read the Compose file ${file}: ${(error as Error).message}`);
       });
       let parsed: unknown;
       try {
         parsed = parseYaml(text, { merge: true });
       } catch (error) {
-        throw new TypeError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+        throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
       }
       subjects = subjectsFromCompose(parsed, dirname(file));
     } else {

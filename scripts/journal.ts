@@ -2,6 +2,7 @@
  * `deno task journal`: the latest journal entries, as a table or `--json`.
  * @module
  */
+import { UsageError } from "./lib/usage_error.ts";
 import { join } from "node:path";
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { JOURNAL_FILE } from "./lib/cli/context.ts";
@@ -28,7 +29,7 @@ Prints the latest entries of breakwater's journal: every action, and every decis
   async run(values) {
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new TypeError(`--limit must be a whole number above 0, got "${values.limit}"`);
+      throw new UsageError(`--limit must be a whole number above 0, got "${values.limit}"`);
     }
     const since = values.since === undefined ? undefined : parseSince(values.since);
     const { config } = await loadConfig({ path: values.config });
@@ -60,7 +61,9 @@ function parseSince(text: string): number {
   if (ago !== undefined) return Date.now() - ago;
   const time = Date.parse(text);
   if (Number.isNaN(time)) {
-    throw new TypeError(`--since takes an ISO 8601 time or a duration such as "1h", got "${text}"`);
+    throw new UsageError(
+      `--since takes an ISO 8601 time or a duration such as "1h", got "${text}"`,
+    );
   }
   return time;
 }

@@ -3,6 +3,7 @@
  * boot or logon, or once a minute with `--once`.
  * @module
  */
+import { UsageError } from "./lib/usage_error.ts";
 import { dirname, join, resolve } from "node:path";
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
@@ -44,12 +45,13 @@ print shows what install would write; install is idempotent; uninstall removes i
     once: { type: "boolean", default: false },
     output: { type: "string" },
   },
+  positionals: [VERBS.join("|")],
   async run(values, positionals) {
     const verb = positionals[0] as (typeof VERBS)[number] | undefined;
-    if (!verb || !VERBS.includes(verb)) throw new TypeError(`say what to do: ${VERBS.join(", ")}`);
+    if (!verb || !VERBS.includes(verb)) throw new UsageError(`say what to do: ${VERBS.join(", ")}`);
     const mode = values.mode as (typeof MODES)[number] | undefined;
     if (!mode || !MODES.includes(mode)) {
-      throw new TypeError(`--mode must be one of ${MODES.join(", ")}`);
+      throw new UsageError(`--mode must be one of ${MODES.join(", ")}`);
     }
     const { config, path } = await loadConfig({ path: values.config });
     const projectDir = resolve(dirname(new URL(import.meta.url).pathname), "..");

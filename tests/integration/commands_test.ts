@@ -124,7 +124,7 @@ Deno.test({
       assert.match(missing.stderr, /nope\.yaml: cannot read the config file \(no such file\)/);
       const badFlag = await runScript("health.ts", ["--frobnicate"]);
       assert.equal(badFlag.code, 2);
-      assert.match(badFlag.stderr, /Unknown option '--frobnicate'[\s\S]*Usage: deno task health/);
+      assert.equal(badFlag.stderr, "breakwater: Unknown option '--frobnicate'; see --help\n");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -192,5 +192,49 @@ Deno.test({
       await containers.removeAll();
       await workspace.remove();
     }
+  },
+});
+
+Deno.test({
+  name: "every user error is one line and exit 2; --help writes nothing",
+  ...integration,
+  async fn() {
+    const cases: [string, string[], RegExp][] = [
+      [
+        "journal.ts",
+        ["--limit", "abc"],
+        /^breakwater: --limit must be a whole number above 0, got "abc"$/,
+      ],
+      ["journal.ts", ["--since", "yesterday"], /^breakwater: --since takes an ISO 8601 time/],
+      ["health.ts", ["extra-arg"], /^breakwater: unexpected argument "extra-arg"; see --help$/],
+      ["schedule.ts", [], /^breakwater: say what to do: print, install, uninstall$/],
+      ["schedule.ts", ["print"], /^breakwater: --mode must be one of cron, systemd, windows$/],
+      ["schedule.ts", ["print", "now", "--mode", "cron"], /unexpected argument "now" \(it takes/],
+      [
+        "audit.ts",
+        ["--compose", "/nonexistent/compose.yaml"],
+        /^breakwater: cannot read the Compose file/,
+      ],
+      ["openapi.ts", ["--bogus"], /^breakwater: Unknown option '--bogus'; see --help$/],
+      [
+        "journal.ts",
+        ["--limit"],
+        /^breakwater: Option '-n, --limit <value>' argument missing; see --help$/,
+      ],
+    ];
+    for (const [script, args, expected] of cases) {
+      const result = await runScript(script, args);
+      const what = `${script} ${args.join(" ")}`;
+      assert.equal(result.code, 2, what);
+      assert.equal(result.stderr.trimEnd().split("\n").length, 1, `${what}: ${result.stderr}`);
+      assert.match(result.stderr.trimEnd(), expected, what);
+      assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/, `${what}: a stack trace`);
+    }
+    const openapi = new URL("../../plugin/src/api/openapi.json", import.meta.url);
+    const before = (await Deno.stat(openapi)).mtime?.getTime();
+    const help = await runScript("openapi.ts", ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: deno task openapi/);
+    assert.equal((await Deno.stat(openapi)).mtime?.getTime(), before, "--help wrote the file");
   },
 });

@@ -151,3 +151,52 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a hanging engine: /api/v1/status still answers at once, from the last sample, and says how old",
+  ...integration,
+  async fn() {
+    const containers = new TestContainers();
+    const workspace = await createWorkspace(
+      stringify({ api: { port: 0 }, gpu: { enabled: false }, probes: [], metricsInterval: "1s" }),
+    );
+    const socket = join(workspace.dir, "docker.sock");
+    const proxy = new SocketProxy(socket);
+    proxy.start();
+    let daemon: Daemon | undefined;
+    try {
+      const known = await containers.create("known", { health: "none" });
+      daemon = await Daemon.start(["--config", workspace.configPath], {
+        DOCKER_HOST: `unix://${socket}`,
+        BREAKWATER_TOKEN: TOKEN,
+      });
+      const url = await daemon.apiUrl();
+      const before = await get(url, "/api/v1/status");
+      assert.ok(before.containers.some((c: { id: string }) => c.id === known.id));
+
+      proxy.stall();
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // the sample is stale now
+      for (let i = 0; i < 5; i++) {
+        // Before the fix this waited on the hung engine until the client gave up.
+        const response = await fetch(`${url}/api/v1/status`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+          signal: AbortSignal.timeout(5_000),
+        });
+        const status = await response.json();
+        assert.equal(response.status, 200);
+        assert.ok(status.containers.some((c: { id: string }) => c.id === known.id));
+        assert.ok(
+          Date.parse(status.generatedAt) - Date.parse(status.containersReadAt) >= 2_000,
+          `${status.containersReadAt} is said to be as old as it is`,
+        );
+      }
+    } finally {
+      proxy.stalled = false;
+      await daemon?.stop();
+      await proxy.stop();
+      await containers.removeAll();
+      await workspace.remove();
+    }
+  },
+});

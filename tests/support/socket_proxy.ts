@@ -1,12 +1,14 @@
 /**
  * A unix socket that forwards to the Docker engine's socket and can be made to disappear and
- * come back, to test how breakwater lives through an engine outage.
+ * come back, or to hang, to test how breakwater lives through an engine outage.
  */
 export class SocketProxy {
   #listener?: Deno.UnixListener;
   readonly #connections = new Set<Deno.Conn>();
   /** Connections made to the engine through the proxy so far. */
   connectionsMade = 0;
+  /** While set, connections are accepted and never answered: an engine that hangs. */
+  stalled = false;
 
   constructor(readonly path: string, readonly upstream = "/var/run/docker.sock") {}
 
@@ -39,7 +41,24 @@ export class SocketProxy {
     }
   }
 
+  /** Makes the engine hang: open connections are cut, new ones are never answered. */
+  stall(): void {
+    this.stalled = true;
+    for (const connection of this.#connections) {
+      try {
+        connection.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#connections.clear();
+  }
+
   async #forward(client: Deno.Conn): Promise<void> {
+    if (this.stalled) {
+      this.#connections.add(client);
+      return;
+    }
     this.connectionsMade++;
     const engine = await Deno.connect({ transport: "unix", path: this.upstream });
     this.#connections.add(client);

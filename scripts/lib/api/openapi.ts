@@ -220,6 +220,11 @@ export const openApiDocument = {
               error: { type: "string" },
             },
           },
+          containersReadAt: {
+            ...nullable("string"),
+            description:
+              "When the container rows were read (they are refreshed every metricsInterval, and behind an answer when older).",
+          },
           containers: { type: "array", items: ref("Container") },
           gpu: {
             type: "object",

@@ -10,6 +10,8 @@ import type { ProbeResult } from "../probes/probe.ts";
 export interface StatusInput {
   config: Config;
   rows: readonly ContainerMetricsRow[];
+  /** When `rows` were read from the engine, ms since the epoch; `null` before the first read. */
+  rowsReadAt: number | null;
   engine: { reachable: boolean; address: string; error?: string };
   gpu: {
     enabled: boolean;
@@ -37,6 +39,7 @@ export function buildStatus(input: StatusInput) {
     generatedAt: new Date(input.now).toISOString(),
     dryRun: config.dryRun,
     engine: input.engine,
+    containersReadAt: iso(input.rowsReadAt),
     containers: input.rows.map(({ cpuSeconds: _cpuSeconds, ...row }) => ({
       ...row,
       pausable: !row.protected && !row.gpuOwner,

@@ -22,6 +22,8 @@ export const DAEMON_OPTIONS = {
 export interface CommandDefinition<Options extends ParseArgsConfig["options"]> {
   usage: string;
   options: Options;
+  /** The words it takes besides flags, for the error about one too many (none by default). */
+  positionals?: string[];
   run: (
     values: ReturnType<typeof parseArgs<{ options: Options; args: string[]; strict: true }>>[
       "values"
@@ -50,6 +52,13 @@ export async function runCommand<Options extends ParseArgsConfig["options"]>(
       console.log(definition.usage);
       Deno.exit(ExitCode.Ok);
     }
+    const allowed = definition.positionals ?? [];
+    if (positionals.length > allowed.length) {
+      throw new UsageError(
+        `unexpected argument "${positionals[allowed.length]}"` +
+          (allowed.length > 0 ? ` (it takes ${allowed.join(" ")})` : "") + "; see --help",
+      );
+    }
     code = await definition.run(values as never, positionals);
   } catch (error) {
     code = ExitCode.CouldNotRun;
@@ -58,7 +67,8 @@ export async function runCommand<Options extends ParseArgsConfig["options"]>(
     } else if (error instanceof EngineUnreachableError || error instanceof UsageError) {
       console.error(`breakwater: ${error.message}`);
     } else if (error instanceof TypeError && "code" in error) {
-      console.error(`breakwater: ${error.message}\n\n${definition.usage}`);
+      // node:util parseArgs: an unknown flag, or a flag without its value.
+      console.error(`breakwater: ${error.message.split(/\.\s/)[0]}; see --help`);
     } else {
       console.error(`breakwater: ${error instanceof Error ? error.stack : String(error)}`);
     }

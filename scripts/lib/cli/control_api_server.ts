@@ -47,15 +47,19 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
     journal,
     healthz: () => Promise.resolve(runtime.health()),
     async status() {
+      // Answered from the latest sample; a stale one is refreshed behind the answer, so a slow
+      // engine never holds the answer up. Only the very first answer waits for a sample.
       if (Date.now() - sampler.latest.sampledAt > config.metricsInterval) {
-        await sampler.sample().then(
+        const refresh = sampler.sample().then(
           () => runtime.engineHealth.reachable(),
           (error: Error) => runtime.engineHealth.unreachable(error),
         );
+        if (sampler.latest.sampledAt === 0) await refresh;
       }
       return buildStatus({
         config,
         rows: sampler.latest.rows,
+        rowsReadAt: sampler.latest.sampledAt || null,
         engine: engineStatus(),
         gpu: {
           enabled: parts.gpu !== null,

@@ -2,7 +2,7 @@ import Docker from "dockerode";
 import { type ContainerSnapshot, toContainerSnapshot } from "./container_snapshot.ts";
 import { type EngineEndpoint, resolveEndpoint } from "./endpoint.ts";
 import { type EngineEvent, EngineEventDecoder } from "./engine_event.ts";
-import { toEngineError } from "./errors.ts";
+import { EngineUnreachableError, toEngineError } from "./errors.ts";
 import { type StatsSample, toStatsSample } from "./stats_sample.ts";
 import { mapConcurrent } from "../concurrency.ts";
 
@@ -48,6 +48,9 @@ export interface EventOptions {
   onConnected?: () => void;
 }
 
+/** How long a request may wait for the engine's answer (plus the stop timeout for stop/restart). */
+const CALL_TIMEOUT_MS = 30_000;
+
 /**
  * The one door to the Docker engine, over its HTTP API through dockerode. Readers use the read
  * calls; only the executor uses the calls that change containers. Every failure comes out as an
@@ -56,8 +59,12 @@ export interface EventOptions {
 export class Engine {
   readonly #docker: Docker;
 
-  constructor(readonly endpoint: EngineEndpoint) {
+  readonly #callTimeoutMs: number;
+
+  /** `callTimeoutMs`: how long a request may wait for an answer (30 s). */
+  constructor(readonly endpoint: EngineEndpoint, { callTimeoutMs = CALL_TIMEOUT_MS } = {}) {
     this.#docker = new Docker(endpoint.options);
+    this.#callTimeoutMs = callTimeoutMs;
   }
 
   /** Connects to `DOCKER_HOST`, else `configHost`, else the platform's default address. */
@@ -67,13 +74,16 @@ export class Engine {
 
   /** Engine version; fails with {@linkcode EngineUnreachableError} when it cannot be reached. */
   async info(): Promise<EngineInfo> {
-    const version = await this.#call(() => this.#docker.version());
+    const version = await this.#call((abortSignal) => this.#docker.version());
     return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os };
   }
 
   /** The engine's host: cgroups, storage, runtimes, warnings. */
   async systemInfo(): Promise<EngineSystemInfo> {
-    const info = await this.#call(() => this.#docker.info()) as Record<string, unknown>;
+    const info = await this.#call((abortSignal) => this.#docker.info()) as Record<
+      string,
+      unknown
+    >;
     const text = (key: string) => String(info[key] ?? "");
     return {
       version: text("ServerVersion"),
@@ -97,7 +107,10 @@ export class Engine {
       listing,
       concurrency,
       (container) =>
-        this.#call(() => this.#docker.getContainer(container.id).inspect(), container.id).catch(
+        this.#call(
+          (abortSignal) => this.#docker.getContainer(container.id).inspect({ abortSignal }),
+          container.id,
+        ).catch(
           (error) => {
             if (error instanceof Error && error.name === "ContainerNotFoundError") return undefined;
             throw error;
@@ -109,7 +122,9 @@ export class Engine {
 
   /** Every container, running or not. */
   async list(): Promise<ContainerListing[]> {
-    const containers = await this.#call(() => this.#docker.listContainers({ all: true }));
+    const containers = await this.#call((abortSignal) =>
+      this.#docker.listContainers({ all: true, abortSignal })
+    );
     return containers.map((container) => ({
       id: container.Id,
       name: (container.Names[0] ?? container.Id).replace(/^\//, ""),
@@ -120,7 +135,10 @@ export class Engine {
 
   /** Inspects one container by id or name. */
   async inspect(idOrName: string): Promise<ContainerSnapshot> {
-    const inspect = await this.#call(() => this.#docker.getContainer(idOrName).inspect(), idOrName);
+    const inspect = await this.#call(
+      (abortSignal) => this.#docker.getContainer(idOrName).inspect({ abortSignal }),
+      idOrName,
+    );
     return toContainerSnapshot(inspect);
   }
 
@@ -135,35 +153,50 @@ export class Engine {
   /** One stats reading, taken without waiting for the engine's next sampling tick. */
   async stats(id: string): Promise<StatsSample> {
     const options = { stream: false, "one-shot": true } as { stream: false };
-    const stats = await this.#call(() => this.#docker.getContainer(id).stats(options), id);
+    const stats = await this.#call(
+      (abortSignal) =>
+        this.#docker.getContainer(id).stats({ ...options, abortSignal } as typeof options),
+      id,
+    );
     return toStatsSample(stats);
   }
 
   /** Restarts a container; the engine waits `stopTimeoutMs` before it kills. */
   restart(id: string, stopTimeoutMs: number): Promise<void> {
     const t = Math.ceil(stopTimeoutMs / 1_000);
-    return this.#call(() => this.#docker.getContainer(id).restart({ t }), id);
+    return this.#call(
+      (abortSignal) => this.#docker.getContainer(id).restart({ t, abortSignal }),
+      id,
+      stopTimeoutMs + this.#callTimeoutMs,
+    );
   }
 
   /** Stops a container; the engine waits `stopTimeoutMs` before it kills. */
   stop(id: string, stopTimeoutMs: number): Promise<void> {
     const t = Math.ceil(stopTimeoutMs / 1_000);
-    return this.#call(() => this.#docker.getContainer(id).stop({ t }), id);
+    return this.#call(
+      (abortSignal) => this.#docker.getContainer(id).stop({ t, abortSignal }),
+      id,
+      stopTimeoutMs + this.#callTimeoutMs,
+    );
   }
 
   /** Starts a stopped container. */
   start(id: string): Promise<void> {
-    return this.#call(() => this.#docker.getContainer(id).start(), id);
+    return this.#call((abortSignal) => this.#docker.getContainer(id).start({ abortSignal }), id);
   }
 
   /** Freezes every process of a container (cgroup freezer). */
   pause(id: string): Promise<void> {
-    return this.#call(() => this.#docker.getContainer(id).pause(), id);
+    return this.#call((abortSignal) => this.#docker.getContainer(id).pause({ abortSignal }), id);
   }
 
   /** Thaws a paused container. */
   unpause(id: string): Promise<void> {
-    return this.#call(() => this.#docker.getContainer(id).unpause(), id);
+    return this.#call(
+      (abortSignal) => this.#docker.getContainer(id).unpause({ abortSignal }),
+      id,
+    );
   }
 
   /**
@@ -177,7 +210,9 @@ export class Engine {
       type: ["container" as const],
       ...(actions ? { event: [...actions] } : {}),
     };
-    const stream = await this.#call(() => this.#docker.getEvents({ filters })) as
+    const stream = await this.#call((abortSignal) =>
+      this.#docker.getEvents({ filters, abortSignal })
+    ) as
       & NodeJS.ReadableStream
       & { destroy(): void };
     onConnected?.();
@@ -196,11 +231,34 @@ export class Engine {
     }
   }
 
-  async #call<T>(request: () => Promise<T>, container?: string): Promise<T> {
+  /**
+   * One request, given up after `timeoutMs` (a hung engine must not hang breakwater's loops):
+   * the request is aborted and the engine reported unreachable. A stream (events) is bounded only
+   * until the engine starts answering.
+   */
+  async #call<T>(
+    request: (abortSignal: AbortSignal) => Promise<T>,
+    container?: string,
+    timeoutMs = this.#callTimeoutMs,
+  ): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The race also bounds the calls whose types take no signal (version, info).
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error("timed out"));
+      }, timeoutMs);
+    });
     try {
-      return await request();
+      return await Promise.race([request(controller.signal), timedOut]);
     } catch (error) {
+      if (controller.signal.aborted) {
+        throw new EngineUnreachableError(this.endpoint, `no answer within ${timeoutMs / 1_000} s`);
+      }
       throw toEngineError(error, this.endpoint, container);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -17,6 +17,7 @@ export class ContainerSampler {
   readonly #previous = new Map<string, StatsSample>();
   #rows: ContainerMetricsRow[] = [];
   #sampledAt = 0;
+  #sampling: Promise<ContainerMetricsRow[]> | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -30,8 +31,16 @@ export class ContainerSampler {
     return { rows: this.#rows, sampledAt: this.#sampledAt };
   }
 
-  /** Takes a sample now. Throws when the engine cannot be read. */
-  async sample(): Promise<ContainerMetricsRow[]> {
+  /**
+   * Takes a sample now, or joins the one under way: callers that ask while a slow engine answers
+   * share one sample instead of piling up more. Throws when the engine cannot be read.
+   */
+  sample(): Promise<ContainerMetricsRow[]> {
+    this.#sampling ??= this.#take().finally(() => this.#sampling = null);
+    return this.#sampling;
+  }
+
+  async #take(): Promise<ContainerMetricsRow[]> {
     const { config } = this;
     const snapshots = await this.directory.snapshots();
     const stats = await sampleRunning(this.engine, snapshots);

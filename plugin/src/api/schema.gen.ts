@@ -486,6 +486,8 @@ export interface components {
                 address: string;
                 error?: string;
             };
+            /** @description When the container rows were read (they are refreshed every metricsInterval, and behind an answer when older). */
+            containersReadAt?: string | null;
             containers: components["schemas"]["Container"][];
             gpu: {
                 source: string | null;

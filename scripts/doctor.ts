@@ -3,6 +3,7 @@
  * @module
  */
 import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { UsageError } from "./lib/usage_error.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { formatTable } from "./lib/text/table.ts";
 import { runDoctor } from "./lib/doctor/run_doctor.ts";
@@ -22,6 +23,14 @@ state directory writable, API port free). Each check is ok, warn or fail, with a
 Exit status: 0 nothing failed, 1 a check failed, 2 could not run.`,
   options: { ...COMMON_OPTIONS, root: { type: "string" } },
   async run(values) {
+    if (values.root !== undefined) {
+      const root = await Deno.stat(values.root).catch(() => null);
+      if (!root?.isDirectory) {
+        throw new UsageError(
+          `--root ${values.root}: no such folder (it should hold a system's files)`,
+        );
+      }
+    }
     const checks = await runDoctor({ configPath: values.config, root: values.root });
     const count = (status: string) => checks.filter((check) => check.status === status).length;
     const summary = { ok: count("ok"), warn: count("warn"), fail: count("fail") };

@@ -32,7 +32,10 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
       readerSettingsFor(config.gpu, parseSourceChoice(values.source)),
     );
     if (!choice.reader) {
-      console.error(`breakwater: ${choice.reason}`);
+      // --json always prints JSON: a script reading it learns there is no GPU, and why.
+      if (values.json) {
+        console.log(JSON.stringify({ source: null, reason: choice.reason, gpus: [] }, null, 2));
+      } else console.error(`breakwater: ${choice.reason}`);
       return ExitCode.CouldNotRun;
     }
     try {
@@ -43,7 +46,13 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
         ollama: null,
       });
       if (!sample.ok) {
-        console.error(`breakwater: GPU reading failed: ${sample.error}`);
+        if (values.json) {
+          console.log(JSON.stringify(
+            { source: sample.source, reason: choice.reason, gpus: [], error: sample.error },
+            null,
+            2,
+          ));
+        } else console.error(`breakwater: GPU reading failed: ${sample.error}`);
         return ExitCode.CouldNotRun;
       }
       const owners = containers.filter((c) => isGpuOwner(c, config.gpu.owner)).map((c) => c.name);

@@ -221,6 +221,11 @@ Deno.test({
         ["--limit"],
         /^breakwater: Option '-n, --limit <value>' argument missing; see --help$/,
       ],
+      [
+        "doctor.ts",
+        ["--root", "/nonexistent"],
+        /^breakwater: --root \/nonexistent: no such folder/,
+      ],
     ];
     for (const [script, args, expected] of cases) {
       const result = await runScript(script, args);
@@ -230,6 +235,12 @@ Deno.test({
       assert.match(result.stderr.trimEnd(), expected, what);
       assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/, `${what}: a stack trace`);
     }
+    const noGpu = await runScript("gpu.ts", ["--json", "--source", "nvidia-smi"], {
+      PATH: "/nonexistent",
+    });
+    assert.equal(noGpu.code, 2);
+    assert.equal(JSON.parse(noGpu.stdout).gpus.length, 0, "--json prints JSON without a GPU too");
+    assert.match(JSON.parse(noGpu.stdout).reason, /nvidia-smi not found/);
     const openapi = new URL("../../plugin/src/api/openapi.json", import.meta.url);
     const before = (await Deno.stat(openapi)).mtime?.getTime();
     const help = await runScript("openapi.ts", ["--help"]);

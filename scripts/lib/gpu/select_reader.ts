@@ -56,11 +56,21 @@ export async function selectGpuReader(settings: ReaderSettings): Promise<ReaderC
     const note = firstFailure ? ` (its first reading failed: ${firstFailure.message})` : "";
     return { reader, reason: `${settings.nvidiaSmi}${note}${wslNote}`, perProcess };
   };
+  /** A source asked for by name that is not there: no reader, and why (never a crash). */
+  const unavailable = (error: unknown): ReaderChoice => ({
+    reader: null,
+    reason: `gpu source ${settings.source} unavailable: ${(error as Error).message}`,
+    perProcess: false,
+  });
   switch (settings.source) {
     case "nvml":
-      return nvml();
+      try {
+        return nvml();
+      } catch (error) {
+        return unavailable(error);
+      }
     case "nvidia-smi":
-      return await smi();
+      return await smi().catch(unavailable);
     case "dcgm":
       return {
         reader: new DcgmReader(settings.dcgmUrl),

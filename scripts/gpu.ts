@@ -31,13 +31,14 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
     const choice = await selectGpuReader(
       readerSettingsFor(config.gpu, parseSourceChoice(values.source)),
     );
-    if (!choice.reader) {
-      // --json always prints JSON: a script reading it learns there is no GPU, and why.
+    // --json always prints JSON: a script reading it learns there is no GPU reading, and why.
+    const cannotRead = (message: string, source: string | null, error?: string) => {
       if (values.json) {
-        console.log(JSON.stringify({ source: null, reason: choice.reason, gpus: [] }, null, 2));
-      } else console.error(`breakwater: ${choice.reason}`);
+        console.log(JSON.stringify({ source, reason: choice.reason, gpus: [], error }, null, 2));
+      } else console.error(`breakwater: ${message}`);
       return ExitCode.CouldNotRun;
-    }
+    };
+    if (!choice.reader) return cannotRead(choice.reason, null);
     try {
       const engine = Engine.connect(config.docker.host);
       const { sample, attribution, containers } = await observeGpu({
@@ -46,14 +47,7 @@ Exit status: 0 read, 2 no GPU reader or the reading failed.`,
         ollama: null,
       });
       if (!sample.ok) {
-        if (values.json) {
-          console.log(JSON.stringify(
-            { source: sample.source, reason: choice.reason, gpus: [], error: sample.error },
-            null,
-            2,
-          ));
-        } else console.error(`breakwater: GPU reading failed: ${sample.error}`);
-        return ExitCode.CouldNotRun;
+        return cannotRead(`GPU reading failed: ${sample.error}`, sample.source, sample.error);
       }
       const owners = containers.filter((c) => isGpuOwner(c, config.gpu.owner)).map((c) => c.name);
       const noisy = containers.filter((c) => isGpuNoisy(c, config.gpu.noisy)).map((c) => c.name);

@@ -8,6 +8,7 @@ import {
 } from "../support/breakwater_image.ts";
 import { TestContainers } from "../support/containers.ts";
 import { Journal } from "../../scripts/lib/journal/journal.ts";
+import { startEngineProxy } from "../support/engine_proxy.ts";
 import { freePort } from "../support/prometheus.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -29,14 +30,9 @@ Deno.test({
     const containers = new TestContainers();
     const docker = containers.docker;
     const dir = await Deno.makeTempDir({ prefix: "breakwater-profile-" });
-    const proxyPort = freePort();
     const apiPort = freePort();
-    const proxy = new Deno.Command("haproxy", {
-      args: ["-db", "-f", join(ROOT, "compose/engine-proxy/haproxy.cfg")],
-      env: { ENGINE_PROXY_BIND: `127.0.0.1:${proxyPort}`, ENGINE_SOCKET: "/var/run/docker.sock" },
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const proxy = await startEngineProxy();
+    const proxyPort = proxy.port;
     try {
       const image = await buildBreakwaterImage(docker, await ensureDenoBaseImage(docker));
 
@@ -112,8 +108,7 @@ Deno.test({
       assert.equal(inspect.State.Running, true);
       assert.equal(inspect.HostConfig.ReadonlyRootfs, true);
     } finally {
-      proxy.kill("SIGTERM");
-      await proxy.status;
+      await proxy.stop();
       await containers.removeAll();
       await Deno.remove(dir, { recursive: true });
     }

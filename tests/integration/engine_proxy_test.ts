@@ -2,34 +2,10 @@ import assert from "node:assert/strict";
 import Docker from "dockerode";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, Daemon } from "../support/daemon.ts";
-import { freePort } from "../support/prometheus.ts";
+import { startEngineProxy } from "../support/engine_proxy.ts";
 import { waitFor } from "../support/wait.ts";
 
 const integration = { sanitizeResources: false, sanitizeOps: false };
-const CONFIG = new URL("../../compose/engine-proxy/haproxy.cfg", import.meta.url).pathname;
-
-/** Debian's haproxy with the shipped config, in front of the test engine's socket. */
-async function startProxy(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = freePort();
-  const child = new Deno.Command("haproxy", {
-    args: ["-db", "-f", CONFIG],
-    env: { ENGINE_PROXY_BIND: `127.0.0.1:${port}`, ENGINE_SOCKET: "/var/run/docker.sock" },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await waitFor(
-    "haproxy listening",
-    async () => (await fetch(`http://127.0.0.1:${port}/_ping`).catch(() => null))?.ok,
-  );
-  return {
-    port,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
-}
-
 /** Sends one request exactly as written (fetch would clean `..` out of the path). */
 async function rawStatus(port: number, method: string, path: string): Promise<number> {
   const connection = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -52,7 +28,7 @@ Deno.test({
   ...integration,
   async fn() {
     const containers = new TestContainers();
-    const proxy = await startProxy();
+    const proxy = await startEngineProxy();
     const through = new Docker({ host: "127.0.0.1", port: proxy.port, protocol: "http" });
     try {
       const target = await containers.create("target", { health: "none" });
@@ -120,7 +96,7 @@ Deno.test({
   ...integration,
   async fn() {
     const containers = new TestContainers();
-    const proxy = await startProxy();
+    const proxy = await startEngineProxy();
     const workspace = await createWorkspace("heal:\n  reconcileInterval: 500ms\n");
     let daemon: Daemon | undefined;
     try {

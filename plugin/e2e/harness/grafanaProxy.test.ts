@@ -1,4 +1,5 @@
 import {
+  downstreamHeaders,
   hasAccess,
   interpolate,
   joinUrlFragments,
@@ -174,5 +175,14 @@ describe('the upstream request (director)', () => {
     const on = { sendUserHeader: true };
     expect(upstreamHeaders({}, user(), withToken, data, on)['x-grafana-user']).toBe('alice');
     expect(upstreamHeaders({}, user({ IsAnonymous: true, Login: '' }), withToken, data, on)['x-grafana-user']).toBeUndefined();
+  });
+});
+
+describe('the answer (proxyutil reverse proxy)', () => {
+  it('drops Set-Cookie and hop-by-hop headers and sandboxes the answer', () => {
+    const headers = downstreamHeaders(
+      new Headers({ 'content-type': 'application/json', 'set-cookie': 'a=b', connection: 'close', 'x-request-id': '7' })
+    );
+    expect(headers).toEqual({ 'content-security-policy': 'sandbox', 'content-type': 'application/json', 'x-request-id': '7' });
   });
 });

@@ -272,6 +272,20 @@ export function upstreamHeaders(
   return headers;
 }
 
+/**
+ * The answer's headers as the browser gets them: proxyutil's reverse proxy removes Set-Cookie and
+ * sandboxes the answer (Content-Security-Policy: sandbox); httputil drops the hop-by-hop ones.
+ */
+export function downstreamHeaders(upstream: Headers): Record<string, string> {
+  const headers: Record<string, string> = { 'content-security-policy': 'sandbox' };
+  upstream.forEach((value, name) => {
+    if (name !== 'set-cookie' && !HOP_BY_HOP.has(name)) {
+      headers[name] = value;
+    }
+  });
+  return headers;
+}
+
 /** net/http/httputil ReverseProxy drops the hop-by-hop headers (RFC 9110 7.6.1) and sets its own length. */
 const HOP_BY_HOP = new Set([
   'connection',

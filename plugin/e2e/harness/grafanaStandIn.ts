@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
+  downstreamHeaders,
   hasAccess,
   matchRoute,
   type OrgRole,
@@ -125,14 +126,7 @@ export async function startGrafanaStandIn(options: {
     } catch {
       return refuse(REFUSALS.badGateway);
     }
-    // proxyutil's reverse proxy: Set-Cookie never reaches the browser, the answer is sandboxed.
-    const answerHeaders: Record<string, string> = { 'content-security-policy': 'sandbox' };
-    upstream.headers.forEach((value, name) => {
-      if (name !== 'set-cookie' && !['connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) {
-        answerHeaders[name] = value;
-      }
-    });
-    response.writeHead(upstream.status, answerHeaders);
+    response.writeHead(upstream.status, downstreamHeaders(upstream.headers));
     response.end(Buffer.from(await upstream.arrayBuffer()));
   }
 

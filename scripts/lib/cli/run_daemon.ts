@@ -231,33 +231,40 @@ async function watch(parts: WatchParts): Promise<number> {
   const { context, log, metrics, runtime, heal, gpu, serving, notifier } = parts;
   const { config, store, engine } = context;
   const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current.gpu);
+  const noteProbe = (action: string, reason: string, details: Record<string, unknown>) =>
+    void context.executor.note({
+      action,
+      container: null,
+      reason,
+      actor: "policy",
+      result: "noted",
+      details,
+    });
   const probes = new ProbeLoop({
     probes: config.probes,
     intervalMs: config.probeInterval,
     onResult: (result) => metrics.observeProbe(result),
     onDown: (probe, result) => {
       const error = result.error ?? `status ${result.status}`;
-      void context.executor.note({
-        action: "probe-down",
-        container: null,
-        reason: `probe ${probe.name} is down (${probe.downAfter} in a row): ${error}`,
-        actor: "policy",
-        result: "noted",
-        details: { probe: probe.name, url: probe.url, error },
-      });
+      noteProbe(
+        "probe-down",
+        `probe ${probe.name} is down (${probe.downAfter} in a row): ${error}`,
+        {
+          probe: probe.name,
+          url: probe.url,
+          error,
+        },
+      );
       if (probe.healContainer) {
         void heal?.onProbeDown(probe.healContainer, probe.name, { url: probe.url, error });
       }
     },
     onUp: (probe, result) => {
-      void context.executor.note({
-        action: "probe-up",
-        container: null,
-        reason: `probe ${probe.name} answers again (${result.status} in ${result.latencyMs} ms)`,
-        actor: "policy",
-        result: "noted",
-        details: { probe: probe.name, url: probe.url },
-      });
+      noteProbe(
+        "probe-up",
+        `probe ${probe.name} answers again (${result.status} in ${result.latencyMs} ms)`,
+        { probe: probe.name, url: probe.url },
+      );
       if (probe.healContainer) heal?.onProbeUp(probe.healContainer);
     },
   });

@@ -74,16 +74,13 @@ export class Engine {
 
   /** Engine version; fails with {@linkcode EngineUnreachableError} when it cannot be reached. */
   async info(): Promise<EngineInfo> {
-    const version = await this.#call((abortSignal) => this.#docker.version());
+    const version = await this.#call(() => this.#docker.version());
     return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os };
   }
 
   /** The engine's host: cgroups, storage, runtimes, warnings. */
   async systemInfo(): Promise<EngineSystemInfo> {
-    const info = await this.#call((abortSignal) => this.#docker.info()) as Record<
-      string,
-      unknown
-    >;
+    const info = await this.#call(() => this.#docker.info()) as Record<string, unknown>;
     const text = (key: string) => String(info[key] ?? "");
     return {
       version: text("ServerVersion"),

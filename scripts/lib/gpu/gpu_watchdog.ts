@@ -148,8 +148,8 @@ export class GpuWatchdog {
 
   /** A pause or stop that was under way when breakwater stopped: journaled as found. */
   async #settledNote({ kind, held, done }: SettledHold): Promise<JournalEntry> {
-    const found = done ? (kind === "pause" ? "paused" : "stopped") : "not " +
-      (kind === "pause" ? "paused" : "stopped");
+    const state = kind === "pause" ? "paused" : "stopped";
+    const found = done ? state : `not ${state}`;
     return (await this.#options.executor.note({
       action: kind,
       container: { name: held.name, id: held.id },

@@ -117,15 +117,21 @@ export class Notifier {
   }
 }
 
+/** The notification kinds named after the journal action they stand for. */
+const ACTION_KINDS = new Set<string>([
+  "give-up",
+  "gpu-trip",
+  "gpu-clear",
+  "probe-down",
+  "probe-up",
+]);
+type NotifyKind = NotifyConfig["on"][number];
+
 /** Whether the entry is one of the kinds the config asks to be told about. */
 function wanted(entry: JournalEntry, on: NotifyConfig["on"]): boolean {
   if (entry.action === "notify") return false;
   if (entry.result === "failed") return on.includes("failures");
-  if (entry.action === "give-up") return on.includes("give-up");
-  if (entry.action === "gpu-trip") return on.includes("gpu-trip");
-  if (entry.action === "gpu-clear") return on.includes("gpu-clear");
-  if (entry.action === "probe-down") return on.includes("probe-down");
-  if (entry.action === "probe-up") return on.includes("probe-up");
+  if (ACTION_KINDS.has(entry.action)) return on.includes(entry.action as NotifyKind);
   return on.includes("actions") && CONTAINER_ACTIONS.has(entry.action) &&
     (entry.result === "ok" || entry.result === "dry-run");
 }

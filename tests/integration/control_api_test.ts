@@ -483,3 +483,57 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+Deno.test({
+  name: "/metrics: the last day's journaled actions are marked again when the daemon starts",
+  ...integration,
+  async fn() {
+    const workspace = await createWorkspace(stringify({
+      api: { port: 0 },
+      gpu: { enabled: false },
+      probes: [],
+    }));
+    const hour = 60 * 60 * 1_000;
+    const at = (ageMs: number) => new Date(Date.now() - ageMs).toISOString();
+    const line = (ageMs: number, action: string, container: string, reason: string) =>
+      JSON.stringify({
+        time: at(ageMs),
+        action,
+        container: { name: container, id: "x" },
+        reason,
+        details: {},
+        actor: "grafana:ada",
+        result: "ok",
+      });
+    const recent = line(2 * hour, "restart", "api", "asked from Grafana");
+    await Deno.mkdir(workspace.stateDir, { recursive: true });
+    await Deno.writeTextFile(
+      join(workspace.stateDir, "journal.jsonl"),
+      [
+        line(3 * hour, "restart", "api", "an older restart"),
+        recent,
+        line(25 * hour, "pause", "bot", "too old to draw again"),
+        "",
+      ].join("\n"),
+    );
+    const daemon = await Daemon.start(["--config", workspace.configPath], {
+      BREAKWATER_TOKEN: TOKEN,
+    });
+    try {
+      const metrics = await (await fetch(`${await daemon.apiUrl()}/metrics`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })).text();
+      const marks = metrics.split("\n").filter((text) =>
+        text.startsWith("breakwater_action_timestamp_seconds{")
+      );
+      assert.deepEqual(marks, [
+        `breakwater_action_timestamp_seconds{action="restart",container="api",actor="grafana:ada",reason="asked from Grafana",result="ok"} ${
+          Date.parse(JSON.parse(recent).time) / 1_000
+        }`,
+      ]);
+    } finally {
+      await daemon.stop();
+      await workspace.remove();
+    }
+  },
+});

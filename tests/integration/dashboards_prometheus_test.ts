@@ -90,6 +90,8 @@ Deno.test({
 
       const config = parse(await Deno.readTextFile(new URL("compose/prometheus.yml", ROOT)));
       config.global.scrape_interval = "1s";
+      config.global.evaluation_interval = "1s";
+      config.rule_files = [new URL("compose/alerts/breakwater.rules.yml", ROOT).pathname];
       for (const job of config.scrape_configs) {
         if (job.job_name === "breakwater") {
           job.static_configs = [{ targets: [api.host] }];
@@ -164,6 +166,48 @@ Deno.test({
       assert.equal(
         Number((vram.data!.result[0] as { value: [number, string] }).value[1]),
         139_226 * 1024 * 1024,
+      );
+
+      // Every action is drawn on the graphs: the annotation query returns flaky's restart as
+      // journaled, the time (in ms, as Grafana's "series value as timestamp" reads it), reason
+      // and actor included.
+      const flakyName = containers.name("flaky");
+      const kpi = JSON.parse(
+        Deno.readTextFileSync(new URL("dashboards/breakwater-kpi.json", ROOT)),
+      );
+      assert.equal(kpi.annotations.list.length, 1);
+      const annotation = kpi.annotations.list[0];
+      assert.equal(annotation.useValueForTime, true);
+      type Series = { metric: Record<string, string>; value: [number, string] };
+      const mark = await waitFor("flaky's restart as an annotation", async () => {
+        const answer = await prometheus!.query(substitute(annotation.expr, hogName));
+        assert.equal(answer.status, "success", answer.error);
+        const restart = (answer.data!.result as Series[]).find((series) =>
+          series.metric.action === "restart" && series.metric.container === flakyName
+        );
+        const journal = await workspace.entries();
+        return restart &&
+            journal.some((entry) =>
+              entry.action === "restart" && entry.container?.name === flakyName &&
+              Date.parse(entry.time) === Number(restart.value[1]) &&
+              entry.reason === restart.metric.reason && entry.actor === restart.metric.actor
+            )
+          ? restart
+          : undefined;
+      }, { timeoutMs: 30_000 });
+      assert.equal(mark.metric.result, "ok");
+      assert.match(annotation.textFormat, /\{\{reason\}\}.*\{\{actor\}\}/);
+
+      // The alert state panel shows the restart alert firing (2) for flaky.
+      const alertState = queries.find(({ where }) => where.endsWith("Alert state"))!;
+      await waitFor(
+        "the restart alert on the alert state panel",
+        async () =>
+          ((await prometheus!.query(alertState.expr)).data!.result as Series[]).some((series) =>
+            series.metric.alertname === "BreakwaterContainerRestarted" &&
+            series.metric.container === flakyName && series.value[1] === "2"
+          ),
+        { timeoutMs: 30_000 },
       );
     } finally {
       await daemon?.stop();

@@ -81,7 +81,14 @@ Deno.test({
       assert.deepEqual(
         entriesFor(entries, containers.name("paused")).map((entry) => entry.details.skip),
         ["paused", "awaiting-fresh-probe"],
-        JSON.stringify(entriesFor(entries, containers.name("paused")), null, 1),
+        JSON.stringify(
+          {
+            journal: entriesFor(entries, containers.name("paused")),
+            healthLog: (await paused.inspect()).State.Health?.Log,
+          },
+          null,
+          1,
+        ),
       );
       assert.equal(await containers.startedAt(healthy), started.healthy);
       assert.equal(await containers.startedAt(notOptedIn), started.notOptedIn);

@@ -20,6 +20,8 @@ export interface CreateOptions {
   hostConfig?: Docker.HostConfig;
   /** Leave it created, not started. */
   start?: boolean;
+  /** What it runs, instead of creating `/tmp/ok` and sleeping. */
+  cmd?: string[];
 }
 
 /**
@@ -50,7 +52,7 @@ export class TestContainers {
     const container = await this.docker.createContainer({
       name: this.name(suffix),
       Image: TEST_IMAGE,
-      Cmd: ["sh", "-c", "touch /tmp/ok; exec sleep 100000"],
+      Cmd: options.cmd ?? ["sh", "-c", "touch /tmp/ok; exec sleep 100000"],
       Labels: { "breakwater.test": this.runId, ...options.labels },
       Healthcheck: { Test: test, Interval: intervalNs, Timeout: 2e9, Retries: 1 },
       HostConfig: { NetworkMode: "none", Binds: binds, ...options.hostConfig },

@@ -427,6 +427,8 @@ export interface components {
             /** @description Whether the API may act on it (not protected, not the GPU owner). */
             pausable: boolean;
             pausedByBreakwater: boolean;
+            /** @description breakwater gave up restarting it, until it is healthy long enough again. */
+            gaveUp: boolean;
             /** @description Attributed VRAM; null where unknown. */
             vramBytes: number | null;
         };

@@ -22,6 +22,7 @@ export function containerFixture(overrides: Partial<Container> = {}): Container 
     gpuOwner: false,
     pausable: true,
     pausedByBreakwater: false,
+    gaveUp: false,
     vramBytes: null,
     labels: { 'breakwater.heal': 'true' },
     ...overrides,

@@ -80,6 +80,7 @@ export const openApiDocument = {
           "gpuOwner",
           "pausable",
           "pausedByBreakwater",
+          "gaveUp",
           "vramBytes",
           "labels",
         ],
@@ -107,6 +108,10 @@ export const openApiDocument = {
             description: "Whether the API may act on it (not protected, not the GPU owner).",
           },
           pausedByBreakwater: { type: "boolean" },
+          gaveUp: {
+            type: "boolean",
+            description: "breakwater gave up restarting it, until it is healthy long enough again.",
+          },
           vramBytes: { ...nullable("number"), description: "Attributed VRAM; null where unknown." },
         },
       },

@@ -87,6 +87,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     faults,
   });
   const { config, engine, executor } = context;
+  if (!options.once) await markRecentActions(context, metrics, log);
   const notifier = new Notifier({
     config: config.notify,
     onDelivery: (channel, result, entry, error) => {
@@ -230,7 +231,7 @@ interface WatchParts {
 async function watch(parts: WatchParts): Promise<number> {
   const { context, log, metrics, runtime, heal, gpu, serving, notifier } = parts;
   const { config, store, engine } = context;
-  const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current.gpu);
+  const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current);
   const noteProbe = (action: string, reason: string, details: Record<string, unknown>) =>
     void context.executor.note({
       action,
@@ -348,4 +349,20 @@ function started(
     heal: heal !== null,
     gpu: gpu !== null,
   });
+}
+
+/** How far back the journal's actions are drawn again when the daemon starts. */
+const ACTION_MARKS_SINCE_MS = 24 * 60 * 60 * 1_000;
+
+/**
+ * Marks the last day's actions for annotations, so one taken just before a restart still reaches
+ * the dashboards' graphs (its series carries its own time).
+ */
+async function markRecentActions(context: Context, metrics: Metrics, log: Logger): Promise<void> {
+  try {
+    const entries = await context.journal.read({ since: Date.now() - ACTION_MARKS_SINCE_MS });
+    for (const entry of entries) metrics.markAction(entry);
+  } catch (error) {
+    log.log("warn", `cannot read the journal to mark recent actions: ${(error as Error).message}`);
+  }
 }

@@ -2,7 +2,7 @@ import type { Config } from "../config/schema.ts";
 import type { ContainerDirectory } from "../engine/container_directory.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { StatsSample } from "../engine/stats_sample.ts";
-import type { GpuWatchState } from "../gpu/watch_state.ts";
+import type { PersistedState } from "../state/persisted_state.ts";
 import type { ContainerMetricsRow } from "./health_row.ts";
 import { isGpuOwner } from "../selection/container_roles.ts";
 import { toHealthRow } from "./health_row.ts";
@@ -23,7 +23,7 @@ export class ContainerSampler {
     readonly engine: Engine,
     readonly directory: ContainerDirectory,
     readonly config: Config,
-    readonly gpuState: () => GpuWatchState,
+    readonly state: () => PersistedState,
   ) {}
 
   /** The rows of the last sample, and when it was taken. */
@@ -44,7 +44,8 @@ export class ContainerSampler {
     const { config } = this;
     const snapshots = await this.directory.snapshots();
     const stats = await sampleRunning(this.engine, snapshots);
-    const paused = new Set(this.gpuState().paused.map((held) => held.id));
+    const { gpu, heal } = this.state();
+    const paused = new Set(gpu.paused.map((held) => held.id));
     const now = Date.now();
     const rows = snapshots.map((snapshot, index) => {
       const after = stats[index];
@@ -58,6 +59,7 @@ export class ContainerSampler {
         ...row,
         cpuSeconds: after ? after.cpuTotalNs / 1e9 : null,
         pausedByBreakwater: paused.has(snapshot.id) && snapshot.state === "paused",
+        gaveUp: (heal.containers[snapshot.name]?.gaveUpAt ?? null) !== null,
         gpuOwner: isGpuOwner(snapshot, config.gpu.owner),
         labels: snapshot.labels,
       };

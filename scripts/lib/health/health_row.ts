@@ -82,6 +82,8 @@ export interface ContainerMetricsRow extends HealthRow {
   /** Cumulative CPU time, seconds; `null` when not running. */
   cpuSeconds: number | null;
   pausedByBreakwater: boolean;
+  /** breakwater gave up restarting it, until it is healthy long enough again. */
+  gaveUp: boolean;
   gpuOwner: boolean;
   labels: Record<string, string>;
 }

@@ -10,6 +10,24 @@ import type { ProbeResult } from "../probes/probe.ts";
 
 const HEALTH_STATES = ["healthy", "unhealthy", "starting", "none"] as const;
 
+/** Journal actions drawn on the dashboards' graphs: what breakwater or a person did. */
+export const ANNOTATED_ACTIONS: ReadonlySet<string> = new Set([
+  "restart",
+  "pause",
+  "unpause",
+  "stop",
+  "start",
+  "unload-model",
+  "give-up",
+  "gpu-trip",
+  "gpu-clear",
+  "watchdog-arm",
+  "watchdog-disarm",
+]);
+
+/** Reasons are cut to this many characters in labels: enough to read, bounded for Prometheus. */
+const REASON_LABEL_CHARS = 160;
+
 /**
  * Everything breakwater exports on `/metrics`, in Prometheus naming: `breakwater_` prefix, base
  * units, `_total` counters. Enough for the KPI dashboards without cAdvisor or dcgm-exporter.
@@ -111,7 +129,25 @@ export class Metrics {
       ["kind"],
     ),
     probeUp: this.#gauge("probe_up", "1 when the probe's last answer was 2xx in time.", ["probe"]),
+    gaveUp: this.#gauge(
+      "container_gave_up",
+      "1 while breakwater has given up restarting the container (until it is healthy long enough).",
+      ["container"],
+    ),
+    gpuReadingKnown: this.#gauge(
+      "gpu_reading_known",
+      "1 when the last GPU reading was complete, 0 when it failed or came back partial.",
+      [],
+    ),
+    actionTime: this.#gauge(
+      "action_timestamp_seconds",
+      "When breakwater last took this action on this container (seconds since the epoch), with the reason, actor and result of that time; for annotations.",
+      ["action", "container", "actor", "reason", "result"],
+    ),
   };
+  /** The labels of each (action, container)'s latest series, so a newer one replaces it. */
+  readonly #actionSeries = new Map<string, client.LabelValues<string>>();
+  readonly #restartSeries = new Set<string>();
   readonly #cpuSeconds = new client.Counter({
     name: "breakwater_container_cpu_usage_seconds_total",
     help: "Cumulative CPU time of the container's processes.",
@@ -183,12 +219,14 @@ export class Metrics {
         g.running,
         g.dockerRestarts,
         g.pausedByBreakwater,
+        g.gaveUp,
         g.info,
       ]
     ) {
       gauge.reset();
     }
     this.#cpuSeconds.reset();
+    this.#startRestartCounters(rows.map((row) => row.name));
     g.engineUp.set(1);
     for (const row of rows) {
       const container = row.name;
@@ -202,6 +240,7 @@ export class Metrics {
       g.running.set({ container }, row.state === "running" ? 1 : 0);
       g.dockerRestarts.set({ container }, row.restarts);
       g.pausedByBreakwater.set({ container }, row.pausedByBreakwater ? 1 : 0);
+      g.gaveUp.set({ container }, row.gaveUp ? 1 : 0);
       g.info.set({
         container,
         image: row.image,
@@ -222,6 +261,7 @@ export class Metrics {
     const g = this.#gauges;
     this.#gpuReadings.inc({ source: sample.source });
     if (unknown) this.#gpuReadErrors.inc({ source: sample.source });
+    g.gpuReadingKnown.set(unknown ? 0 : 1);
     if (!sample.ok) return;
     for (
       const gauge of [
@@ -273,12 +313,40 @@ export class Metrics {
     g.watchdogHeld.set({ kind: "stopped" }, state.stopped.length);
   }
 
-  /** Counts a journal entry, and a restart breakwater made. */
+  /** Counts a journal entry, and a restart breakwater made; marks an action for annotations. */
   recordEntry(entry: JournalEntry): void {
     this.#actions.inc({ action: entry.action, result: entry.result });
     if (entry.action === "restart" && entry.result === "ok" && entry.container) {
       this.#breakwaterRestarts.inc({ container: entry.container.name });
+      this.#restartSeries.add(entry.container.name);
     }
+    this.markAction(entry);
+  }
+
+  /**
+   * Sets the time of an annotated action (see {@linkcode ANNOTATED_ACTIONS}) on its
+   * `(action, container)` series, replacing that pair's previous one: one series per pair, so
+   * free-text reasons cannot grow the series without bound. Skips are not actions.
+   */
+  markAction(entry: JournalEntry): void {
+    if (!ANNOTATED_ACTIONS.has(entry.action) || entry.result === "skipped") return;
+    const time = Date.parse(entry.time);
+    if (Number.isNaN(time)) return;
+    const container = entry.container?.name ?? "";
+    const key = `${entry.action}\u0000${container}`;
+    const previous = this.#actionSeries.get(key);
+    if (previous) this.#gauges.actionTime.remove(previous);
+    const labels = {
+      action: entry.action,
+      container,
+      actor: entry.actor,
+      reason: entry.reason.length > REASON_LABEL_CHARS
+        ? `${entry.reason.slice(0, REASON_LABEL_CHARS - 1)}…`
+        : entry.reason,
+      result: entry.result,
+    };
+    this.#gauges.actionTime.set(labels, time / 1_000);
+    this.#actionSeries.set(key, labels);
   }
 
   /** A probe's answer (or failure) and how long it took. */
@@ -304,6 +372,25 @@ export class Metrics {
   /** A notification sent or given up on. */
   recordNotification(channel: string, result: "sent" | "failed" | "dropped"): void {
     this.#notifications.inc({ channel, result });
+  }
+
+  /**
+   * Gives every present container a restart series from 0, so the first restart is an increase
+   * Prometheus can see (a series born at 1 is not), and drops those of removed containers.
+   */
+  #startRestartCounters(names: readonly string[]): void {
+    const present = new Set(names);
+    for (const container of this.#restartSeries) {
+      if (!present.has(container)) {
+        this.#breakwaterRestarts.remove({ container });
+        this.#restartSeries.delete(container);
+      }
+    }
+    for (const container of present) {
+      if (this.#restartSeries.has(container)) continue;
+      this.#breakwaterRestarts.inc({ container }, 0);
+      this.#restartSeries.add(container);
+    }
   }
 
   /** The daemon's own footprint, read at each scrape. */

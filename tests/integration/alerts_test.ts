@@ -86,7 +86,6 @@ Deno.test({
       const config = parse(await Deno.readTextFile(new URL("compose/prometheus.yml", ROOT)));
       config.global.scrape_interval = "1s";
       config.global.evaluation_interval = "1s";
-      config.rule_files = [new URL("compose/alerts/breakwater.rules.yml", ROOT).pathname];
       config.alerting.alertmanagers[0].static_configs[0].targets = [
         new URL(alertmanager.url).host,
       ];
@@ -95,7 +94,7 @@ Deno.test({
       );
       config.scrape_configs[0].static_configs = [{ targets: [api.host] }];
       config.scrape_configs[0].authorization.credentials_file = tokenFile;
-      prometheus = await Prometheus.start(config);
+      prometheus = await Prometheus.start(config, { alerts: new URL("compose/alerts/", ROOT) });
       const bloatName = containers.name("bloat");
       const crasherName = containers.name("crasher");
       await waitFor("bloat's restart counter at 0 in Prometheus", async () => {

@@ -91,7 +91,6 @@ Deno.test({
       const config = parse(await Deno.readTextFile(new URL("compose/prometheus.yml", ROOT)));
       config.global.scrape_interval = "1s";
       config.global.evaluation_interval = "1s";
-      config.rule_files = [new URL("compose/alerts/breakwater.rules.yml", ROOT).pathname];
       for (const job of config.scrape_configs) {
         if (job.job_name === "breakwater") {
           job.static_configs = [{ targets: [api.host] }];
@@ -101,7 +100,7 @@ Deno.test({
           job.static_configs = [{ targets: [nodeExporter.address] }];
         }
       }
-      prometheus = await Prometheus.start(config);
+      prometheus = await Prometheus.start(config, { alerts: new URL("compose/alerts/", ROOT) });
       await waitFor("breakwater and node-exporter scraped", async () => {
         const targets = await prometheus!.targets();
         const health = (job: string) => targets.find((target) => target.job === job)?.health;

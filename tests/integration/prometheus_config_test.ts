@@ -9,14 +9,26 @@ const shipped = () =>
     scrape_configs: { job_name: string; dns_sd_configs?: { names: string[] }[] }[];
   };
 const OPTIONAL_JOBS = ["cadvisor", "dcgm-exporter"];
+const ALERTS = { alerts: new URL("../../compose/alerts/", import.meta.url) };
 
 Deno.test({
   name:
-    "prometheus.yml: the profile-only exporters are no target at all while their profile is off",
+    "prometheus.yml: loads breakwater's rules as mounted; the profile-only exporters are no target at all while their profile is off",
   ...integration,
   async fn() {
-    const prometheus = await Prometheus.start(shipped());
+    const prometheus = await Prometheus.start(shipped(), ALERTS);
     try {
+      const rules = parse(
+        Deno.readTextFileSync(new URL("breakwater.rules.yml", ALERTS.alerts)),
+      ) as { groups: { name: string; rules: { alert?: string; record?: string }[] }[] };
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      assert.deepEqual(
+        (await prometheus.ruleGroups()).sort(byName),
+        rules.groups.map((group) => ({
+          name: group.name,
+          rules: group.rules.map((rule) => rule.alert ?? rule.record!),
+        })).sort(byName),
+      );
       await waitFor(
         "the always-on jobs discovered",
         async () => (await prometheus.targets()).some((target) => target.job === "node-exporter"),

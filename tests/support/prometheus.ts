@@ -18,9 +18,19 @@ export class Prometheus {
     readonly child: Deno.ChildProcess,
   ) {}
 
-  static async start(config: unknown): Promise<Prometheus> {
+  /**
+   * Starts it with `config`; `alongside` links folders next to the config file, where the
+   * config's relative paths (such as `rule_files`) find them, as in the stack's container.
+   */
+  static async start(
+    config: unknown,
+    alongside: Record<string, URL> = {},
+  ): Promise<Prometheus> {
     const dir = await Deno.makeTempDir({ prefix: "breakwater-prometheus-" });
     await Deno.writeTextFile(join(dir, "prometheus.yml"), stringify(config));
+    for (const [name, target] of Object.entries(alongside)) {
+      await Deno.symlink(target.pathname, join(dir, name));
+    }
     const port = freePort();
     const child = new Deno.Command("prometheus", {
       args: [
@@ -47,6 +57,15 @@ export class Prometheus {
       `${this.url}/api/v1/query?${new URLSearchParams({ query: expr })}`,
     );
     return await response.json();
+  }
+
+  /** The rule groups it loaded, with their rules' names. */
+  async ruleGroups(): Promise<{ name: string; rules: string[] }[]> {
+    const body = await (await fetch(`${this.url}/api/v1/rules`)).json();
+    return body.data.groups.map((group: { name: string; rules: { name: string }[] }) => ({
+      name: group.name,
+      rules: group.rules.map((rule) => rule.name),
+    }));
   }
 
   /** The scrape targets and their health. */

@@ -16,13 +16,14 @@ import {
   subjectsFromCompose,
   summarizeFindings,
 } from "./lib/audit/mod.ts";
-import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { runCommand, TABLE_OPTIONS, WIDE_USAGE } from "./lib/cli/command.ts";
+import { tableWidth } from "./lib/text/table.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
 
 await runCommand({
-  usage: `Usage: deno task audit [--compose FILE] [--json] [--config PATH]
+  usage: `Usage: deno task audit [--compose FILE] [--json] [--wide] [--config PATH]
 
 Checks the architecture breakwater relies on: exactly one container with GPU access, marked as the
 GPU owner; CPU and memory limits on every other container; memory-swap no larger than memory; a
@@ -32,10 +33,11 @@ rule for a named container (shown as waived).
 
   --compose FILE  check a Compose file instead of the running containers
   --json          print {"mode", "findings": [...], "summary"}
+${WIDE_USAGE}
   -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
 
 Exit status: 0 no errors, 1 errors found, 2 could not run.`,
-  options: { ...COMMON_OPTIONS, compose: { type: "string" } },
+  options: { ...TABLE_OPTIONS, compose: { type: "string" } },
   async run(values) {
     const { config } = await loadConfig({ path: values.config });
     let subjects: AuditSubject[];
@@ -70,7 +72,9 @@ Exit status: 0 no errors, 1 errors found, 2 could not run.`,
     const summary = summarizeFindings(findings);
     const mode = values.compose ? "compose" : "live";
     console.log(
-      values.json ? JSON.stringify({ mode, findings, summary }, null, 2) : formatFindings(findings),
+      values.json
+        ? JSON.stringify({ mode, findings, summary }, null, 2)
+        : formatFindings(findings, tableWidth(values.wide)),
     );
     return summary.error > 0 ? ExitCode.Problems : ExitCode.Ok;
   },

@@ -4,25 +4,26 @@
  */
 import { UsageError } from "./lib/usage_error.ts";
 import { join } from "node:path";
-import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
+import { runCommand, TABLE_OPTIONS, WIDE_USAGE } from "./lib/cli/command.ts";
 import { JOURNAL_FILE } from "./lib/cli/context.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
-import { formatTable } from "./lib/text/table.ts";
+import { formatTable, tableWidth } from "./lib/text/table.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { parseDuration } from "./lib/config/duration.ts";
 import { Journal } from "./lib/journal/journal.ts";
 
 await runCommand({
-  usage: `Usage: deno task journal [--limit N] [--since WHEN] [--json] [--config PATH]
+  usage: `Usage: deno task journal [--limit N] [--since WHEN] [--json] [--wide] [--config PATH]
 
 Prints the latest entries of breakwater's journal: every action, and every decision not to act.
 
   -n, --limit     how many entries, newest last (default 20)
   --since         only entries since a time (ISO 8601) or a duration ago ("1h", "30m")
   --json          print {"entries": [...]}
+${WIDE_USAGE}
   -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)`,
   options: {
-    ...COMMON_OPTIONS,
+    ...TABLE_OPTIONS,
     limit: { type: "string", short: "n", default: "20" },
     since: { type: "string" },
   },
@@ -50,6 +51,7 @@ Prints the latest entries of breakwater's journal: every action, and every decis
           entry.actor,
           entry.reason,
         ]),
+        tableWidth(values.wide),
       ));
     }
     return ExitCode.Ok;

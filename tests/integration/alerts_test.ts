@@ -8,7 +8,6 @@ import { Prometheus } from "../support/prometheus.ts";
 import { TelegramBotApi } from "../support/telegram_bot_api.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const ROOT = new URL("../../", import.meta.url);
 const TOKEN = "prometheus-scrape-token-alerts";
 const KPI_DASHBOARD = "http://localhost:3000/d/breakwater-kpi/breakwater-kpi";
@@ -37,7 +36,6 @@ const named = (name: string, container: string) => (alert: { labels: Record<stri
 Deno.test({
   name:
     "alerts: the shipped rules fire in a real Prometheus scraping breakwater, and the shipped Alertmanager routes them",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(stringify({

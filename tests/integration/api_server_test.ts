@@ -4,7 +4,6 @@ import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const TOKEN = "server-token-0123456789";
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
 
@@ -54,7 +53,6 @@ async function withDaemon(
 Deno.test({
   name:
     "API server: Host must name the listener; bad percent-encoding is 400; logs escape controls",
-  ...integration,
   async fn() {
     await withDaemon(async (daemon, url, containers) => {
       const port = Number(new URL(url).port);
@@ -96,7 +94,6 @@ Deno.test({
 
 Deno.test({
   name: "API server: one action per container — concurrent restarts give one restart and 409s",
-  ...integration,
   async fn() {
     await withDaemon(async (daemon, url, containers) => {
       const target = await containers.create("race", {
@@ -132,7 +129,6 @@ Deno.test({
 
 Deno.test({
   name: "API server: 2000 idle connections under ulimit -n 1024 — still answering, still healing",
-  ...integration,
   async fn() {
     await withDaemon(async (daemon, url, containers) => {
       const port = Number(new URL(url).port);

@@ -4,7 +4,6 @@ import type { Finding } from "../../scripts/lib/audit/audit_rules.ts";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, runScript } from "../support/daemon.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const MIB64 = 64 * 1024 ** 2;
 const QUOTAS = {
   NanoCpus: 500_000_000,
@@ -16,7 +15,6 @@ const GPU_REQUEST = { DeviceRequests: [{ Driver: "nvidia", Count: -1, Capabiliti
 
 Deno.test({
   name: "audit on the real engine: each finding exactly, none for a clean container, waivers shown",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(`audit:
@@ -104,7 +102,6 @@ Deno.test({
 
 Deno.test({
   name: "audit --compose: static mode on a file, exit 0 without errors, 2 for an unreadable file",
-  ...integration,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {

@@ -5,11 +5,8 @@ import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, runScript } from "../support/daemon.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
-
 Deno.test({
   name: "health --json reports the engine's limits, health and roles, and exits 1 on unhealthy",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(`protected: ["${containers.name("prot*")}"]\n`);
@@ -64,7 +61,6 @@ Deno.test({
 
 Deno.test({
   name: "an unreachable engine exits 2 naming the socket tried and what to check",
-  ...integration,
   async fn() {
     const result = await runScript("health.ts", ["--json"], {
       DOCKER_HOST: "unix:///tmp/breakwater-no-such.sock",
@@ -80,7 +76,6 @@ Deno.test({
 
 Deno.test({
   name: "malformed config files each fail with file, line, key and what is wrong",
-  ...integration,
   async fn() {
     const dir = await Deno.makeTempDir();
     const cases: [string, string, RegExp][] = [
@@ -133,7 +128,6 @@ Deno.test({
 
 Deno.test({
   name: "restart-unhealthy --dry-run journals the decision and changes nothing; journal prints it",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace();
@@ -197,7 +191,6 @@ Deno.test({
 
 Deno.test({
   name: "every user error is one line and exit 2; --help writes nothing",
-  ...integration,
   async fn() {
     const cases: [string, string[], RegExp][] = [
       [

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { TestContainers } from "../support/containers.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const compose = parse(
   Deno.readTextFileSync(new URL("../../compose/compose.yaml", import.meta.url)),
 ) as { services: Record<string, { volumes?: string[] }> };
@@ -27,7 +26,6 @@ async function startWithBind(containers: TestContainers, suffix: string, bind: s
 
 Deno.test({
   name: "compose: node-exporter's root mount starts on an engine whose / is a private mount",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     try {

@@ -6,8 +6,6 @@ import { Engine } from "../../scripts/lib/engine/engine.ts";
 import { TestContainers } from "../support/containers.ts";
 import { delay, waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
-
 /** The real engine, counting the reads the directory makes of it. */
 class CountingEngine extends Engine {
   fullReads = 0;
@@ -63,7 +61,6 @@ const stateOf = async (directory: ContainerDirectory, name: string) =>
 
 Deno.test({
   name: "container directory: events keep it current; a quiet engine is not read again",
-  ...integration,
   async fn() {
     await withDirectory(async (directory, engine, containers) => {
       const quiet = await containers.create("quiet", { health: "none" });
@@ -105,7 +102,6 @@ Deno.test({
 
 Deno.test({
   name: "container directory: read in full when older than its maximum age",
-  ...integration,
   async fn() {
     await withDirectory(async (directory, engine, containers, clock) => {
       await containers.create("aged", { health: "none" });
@@ -126,7 +122,6 @@ Deno.test({
 
 Deno.test({
   name: "container directory: not following the events, every read is a full read",
-  ...integration,
   async fn() {
     const engine = new CountingEngine(Engine.connect().endpoint);
     const directory = new ContainerDirectory(engine, { concurrency: 8, maxAgeMs: 60_000 });

@@ -12,7 +12,6 @@ import { startEngineProxy } from "../support/engine_proxy.ts";
 import { freePort } from "../support/prometheus.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TOKEN = "container-profile-test-token";
 
@@ -25,7 +24,6 @@ Deno.test("one Deno release: the image's pin is the Deno these tests run on and 
 Deno.test({
   name:
     "container profile: the project's image runs read-only behind the shipped engine proxy, serves its API and heals",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const docker = containers.docker;

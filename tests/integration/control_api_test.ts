@@ -7,7 +7,6 @@ import { assertMatchesSchema } from "../support/openapi_validator.ts";
 import { SocketProxy } from "../support/socket_proxy.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const TOKEN = "integration-token-0123456789";
 const MIB64 = 64 * 1024 ** 2;
 
@@ -67,7 +66,6 @@ async function start(
 
 Deno.test({
   name: "control API: every endpoint's happy path, answers matching the OpenAPI schemas",
-  ...integration,
   async fn() {
     const api = await start();
     try {
@@ -136,7 +134,6 @@ Deno.test({
 
 Deno.test({
   name: "control API: a restart through the API restarts the real container and journals the user",
-  ...integration,
   async fn() {
     const api = await start();
     try {
@@ -171,7 +168,6 @@ Deno.test({
 
 Deno.test({
   name: "control API security: 401, 403, 404, 405, 413; bad names never reach the engine",
-  ...integration,
   async fn() {
     const socketDir = await Deno.makeTempDir();
     const proxy = new SocketProxy(join(socketDir, "docker.sock"));
@@ -233,7 +229,6 @@ Deno.test({
 
 Deno.test({
   name: "control API fuzz: 600 random requests leave the daemon alive and answering",
-  ...integration,
   async fn() {
     const api = await start({ metricsInterval: "10m" });
     try {
@@ -307,7 +302,6 @@ Deno.test({
 
 Deno.test({
   name: "/metrics passes promtool and matches the engine; probes see a slow then down endpoint",
-  ...integration,
   async fn() {
     let mode: "fast" | "slow" | "down" = "fast";
     const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
@@ -408,7 +402,6 @@ Deno.test({
 Deno.test({
   name:
     "notifications reach a webhook and a Telegram-shaped endpoint; a hanging receiver delays nothing",
-  ...integration,
   async fn() {
     const received: { path: string; body: Record<string, unknown> }[] = [];
     const receiver = Deno.serve(
@@ -486,7 +479,6 @@ function mulberry32(seed: number): () => number {
 
 Deno.test({
   name: "/metrics: the last day's journaled actions are marked again when the daemon starts",
-  ...integration,
   async fn() {
     const workspace = await createWorkspace(stringify({
       api: { port: 0 },

@@ -8,7 +8,6 @@ import { Prometheus, startNodeExporter } from "../support/prometheus.ts";
 import { delay, waitFor } from "../support/wait.ts";
 import { allPanels, type Panel } from "./stack_files_test.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const ROOT = new URL("../../", import.meta.url);
 const TOKEN = "prometheus-scrape-token-42";
 
@@ -33,7 +32,6 @@ const mustHaveData = (expr: string) =>
 Deno.test({
   name:
     "every dashboard panel query runs in a real Prometheus scraping breakwater and node-exporter",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const gpu = await FakeGpu.create();

@@ -3,8 +3,6 @@ import { join } from "node:path";
 import type { DoctorCheck } from "../../scripts/lib/doctor/doctor_check.ts";
 import { createWorkspace, runScript } from "../support/daemon.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
-
 async function doctor(
   args: string[],
 ): Promise<{ code: number; checks: Map<string, DoctorCheck>; stderr: string }> {
@@ -19,7 +17,6 @@ async function doctor(
 
 Deno.test({
   name: "doctor on this machine: engine up, no WSL, no GPU, probes as they answer",
-  ...integration,
   async fn() {
     const up = Deno.serve(
       { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -69,7 +66,6 @@ api:
 
 Deno.test({
   name: "doctor with a WSL-like root reports WSL2 and the .wslconfig settings",
-  ...integration,
   async fn() {
     const root = await Deno.makeTempDir();
     try {
@@ -108,7 +104,6 @@ Deno.test({
 
 Deno.test({
   name: "doctor: an invalid config is a failed check (exit 1); the rest still runs",
-  ...integration,
   async fn() {
     const workspace = await createWorkspace("heal:\n  backoff: { initial: soon }\n");
     try {

@@ -5,7 +5,6 @@ import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { startEngineProxy } from "../support/engine_proxy.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 /** Sends one request exactly as written (fetch would clean `..` out of the path). */
 async function rawStatus(port: number, method: string, path: string): Promise<number> {
   const connection = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -25,7 +24,6 @@ async function rawStatus(port: number, method: string, path: string): Promise<nu
 Deno.test({
   name:
     "engine proxy (haproxy, shipped config): breakwater's calls pass, everything else is refused",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const proxy = await startEngineProxy();
@@ -93,7 +91,6 @@ Deno.test({
 
 Deno.test({
   name: "engine proxy: the real daemon heals through it (list, inspect, events, restart)",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const proxy = await startEngineProxy();

@@ -6,7 +6,6 @@ import { createWorkspace, Daemon, runScript } from "../support/daemon.ts";
 import { SocketProxy } from "../support/socket_proxy.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
 const TOKEN = "faults-token-0123456789";
 
@@ -30,7 +29,6 @@ async function umount(dir: string): Promise<void> {
 
 Deno.test({
   name: "a full disk: healing goes on from memory, counts only what happened, says so, recovers",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(
@@ -105,7 +103,6 @@ Deno.test({
 
 Deno.test({
   name: "engine down at start: the daemon waits, says so once and on /healthz, then heals",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(
@@ -155,7 +152,6 @@ Deno.test({
 Deno.test({
   name:
     "a hanging engine: /api/v1/status still answers at once, from the last sample, and says how old",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(

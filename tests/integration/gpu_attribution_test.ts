@@ -5,11 +5,8 @@ import { MIB } from "../../scripts/lib/gpu/gpu_reading.ts";
 import { runScript } from "../support/daemon.ts";
 import { withGpuScene } from "../support/gpu_scene.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
-
 Deno.test({
   name: "VRAM is attributed to the real container whose process holds it; stop-top-vram stops it",
-  ...integration,
   async fn() {
     const config =
       'heal:\n  enabled: false\ngpu:\n  cooldown: 0s\n  ladder: [stop-top-vram]\n  owner: ["*-owner"]\n';
@@ -64,7 +61,6 @@ Deno.test({
 
 Deno.test({
   name: "dcgm-exporter reader scrapes a real HTTP endpoint; errors say which URL",
-  ...integration,
   async fn() {
     const scrape = 'DCGM_FI_DEV_FB_USED{gpu="0",UUID="GPU-x",modelName="RTX 4060"} 7780\n' +
       'DCGM_FI_DEV_FB_FREE{gpu="0",UUID="GPU-x",modelName="RTX 4060"} 212\n' +

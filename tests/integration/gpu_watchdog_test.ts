@@ -5,7 +5,6 @@ import { type Daemon, runScript, type Workspace } from "../support/daemon.ts";
 import { withGpuScene } from "../support/gpu_scene.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const NOISY = { "breakwater.gpu-noisy": "true" };
 /** Nothing listens on the discard port: the Ollama rung finds no models. */
 const GPU_CONFIG = `heal:
@@ -39,7 +38,6 @@ async function stack(containers: TestContainers) {
 Deno.test({
   name:
     "watch: noisy containers are paused after the streak and resumed after recovery; nothing else",
-  ...integration,
   async fn() {
     await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
       const { noisy, owner, byHand, bystander } = await stack(containers);
@@ -105,7 +103,6 @@ Deno.test({
 
 Deno.test({
   name: "a daemon killed mid-pressure resumes what it paused once readings recover",
-  ...integration,
   async fn() {
     await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
       let daemon: Daemon;
@@ -139,7 +136,6 @@ Deno.test({
 Deno.test({
   name:
     "a GPU reader failing mid-run causes no action, is journaled once, and pressure is seen after",
-  ...integration,
   async fn() {
     await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
       const { noisy } = await stack(containers);
@@ -171,7 +167,6 @@ Deno.test({
 Deno.test({
   name:
     "gpu-watchdog --once: the streak carries over runs; the Ollama rung unloads the right models only",
-  ...integration,
   async fn() {
     const requests: { method: string; path: string; body: unknown }[] = [];
     const ollama = Deno.serve(

@@ -5,7 +5,6 @@ import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { delay, waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
 
 const entriesFor = (entries: JournalEntry[], name: string, result?: string) =>
@@ -13,7 +12,6 @@ const entriesFor = (entries: JournalEntry[], name: string, result?: string) =>
 
 Deno.test({
   name: "the running daemon heals only opted-in unhealthy containers, never a paused one",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace("heal:\n  reconcileInterval: 500ms\n");
@@ -109,7 +107,6 @@ Deno.test({
 
 Deno.test({
   name: "a crash-looping container is restarted on the configured backoff schedule",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace(

@@ -5,12 +5,10 @@ import { createWorkspace, Daemon, runScript } from "../support/daemon.ts";
 import { SocketProxy } from "../support/socket_proxy.ts";
 import { delay, waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
 
 Deno.test({
   name: "watch --once run again continues the backoff from the persisted state",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace("heal:\n  backoff: { initial: 3s }\n");
@@ -62,7 +60,6 @@ Deno.test({
 
 Deno.test({
   name: "the daemon lives through the engine going away and heals once it is back",
-  ...integration,
   async fn() {
     const containers = new TestContainers();
     const workspace = await createWorkspace("heal:\n  reconcileInterval: 1s\n");

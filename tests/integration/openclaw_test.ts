@@ -5,14 +5,12 @@ import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { installOpenClaw, openClaw, OpenClawGateway } from "../support/openclaw.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const SHIPPED_CONFIG = new URL("../../compose/openclaw/openclaw.json", import.meta.url).pathname;
 const TOKEN = "openclaw-test-token-0123456789";
 
 Deno.test({
   name:
     "OpenClaw: the real CLI accepts compose/openclaw/openclaw.json with the environment compose passes",
-  ...integration,
   async fn() {
     const install = await installOpenClaw();
     const home = await Deno.makeTempDir({ prefix: "breakwater-openclaw-" });
@@ -53,7 +51,6 @@ Deno.test({
 Deno.test({
   name:
     "OpenClaw: breakwater probes the real gateway — up with latency, down after downAfter (journaled, notified), up again",
-  ...integration,
   async fn() {
     const install = await installOpenClaw();
     const home = await Deno.makeTempDir({ prefix: "breakwater-openclaw-" });

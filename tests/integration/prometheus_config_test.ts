@@ -3,7 +3,6 @@ import { parse } from "yaml";
 import { Prometheus } from "../support/prometheus.ts";
 import { waitFor } from "../support/wait.ts";
 
-const integration = { sanitizeResources: false, sanitizeOps: false };
 const shipped = () =>
   parse(Deno.readTextFileSync(new URL("../../compose/prometheus.yml", import.meta.url))) as {
     scrape_configs: { job_name: string; dns_sd_configs?: { names: string[] }[] }[];
@@ -14,7 +13,6 @@ const ALERTS = { alerts: new URL("../../compose/alerts/", import.meta.url) };
 Deno.test({
   name:
     "prometheus.yml: loads breakwater's rules as mounted; the profile-only exporters are no target at all while their profile is off",
-  ...integration,
   async fn() {
     const prometheus = await Prometheus.start(shipped(), ALERTS);
     try {

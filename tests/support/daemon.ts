@@ -65,8 +65,10 @@ export async function runScript(
  */
 export async function watchTaskArgs(): Promise<string[]> {
   const tasks = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks;
-  const [command, ...args] = (tasks.watch as string).split(/\s+/);
-  if (command !== "deno") throw new Error(`the watch task does not run deno: ${tasks.watch}`);
+  const task = tasks.watch as string | { command: string };
+  const line = typeof task === "string" ? task : task.command;
+  const [command, ...args] = line.split(/\s+/);
+  if (command !== "deno") throw new Error(`the watch task does not run deno: ${line}`);
   return args;
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { audit, AUDIT_RULES, type Finding } from "./audit_rules.ts";
 import type { AuditSubject } from "./audit_subject.ts";
+import { needing } from "../../../tests/support/tools.ts";
 
 const GIB = 1024 ** 3;
 const clean = (name: string, overrides: Partial<AuditSubject> = {}): AuditSubject => ({
@@ -156,30 +157,33 @@ Deno.test("a waiver keeps the finding, marked waived with its reason", () => {
   ]);
 });
 
-Deno.test("each fix names a real docker run flag and the Compose key", async () => {
-  const help = new TextDecoder().decode(
-    (await new Deno.Command("docker", { args: ["run", "--help"] }).output()).stdout,
-  );
-  const expected: Record<string, [flag: string, key: string]> = {
-    "gpu.multiple-owners": ["--gpus", "deploy.resources.reservations.devices"],
-    "gpu.not-owner": ["--label", "labels:"],
-    "limits.cpu": ["--cpus", "cpus:"],
-    "limits.memory": ["--memory", "mem_limit:"],
-    "limits.swap": ["--memory-swap", "memswap_limit"],
-    "health.missing": ["--health-cmd", "healthcheck:"],
-    "restart.missing": ["--restart", "restart:"],
-    "disk.system": ["-v", "driver_opts"],
-    "io.weight": ["--blkio-weight", "blkio_config.weight"],
-  };
-  for (const rule of Object.values(AUDIT_RULES)) {
-    if (rule.id === "disk.unknown" || rule.id === "gpu.monitor") continue;
-    const [flag, key] = expected[rule.id];
-    assert.ok(rule.fix.container.includes(`${flag} `), `${rule.id}: container fix names ${flag}`);
-    assert.match(
-      help,
-      new RegExp(`\\s${flag.replace(/-/g, "\\-")}[ ,]`),
-      `${flag} is a docker run flag`,
+Deno.test(
+  needing("docker", "each fix names a real docker run flag and the Compose key"),
+  async () => {
+    const help = new TextDecoder().decode(
+      (await new Deno.Command("docker", { args: ["run", "--help"] }).output()).stdout,
     );
-    assert.ok(rule.fix.service.includes(key), `${rule.id}: Compose fix names ${key}`);
-  }
-});
+    const expected: Record<string, [flag: string, key: string]> = {
+      "gpu.multiple-owners": ["--gpus", "deploy.resources.reservations.devices"],
+      "gpu.not-owner": ["--label", "labels:"],
+      "limits.cpu": ["--cpus", "cpus:"],
+      "limits.memory": ["--memory", "mem_limit:"],
+      "limits.swap": ["--memory-swap", "memswap_limit"],
+      "health.missing": ["--health-cmd", "healthcheck:"],
+      "restart.missing": ["--restart", "restart:"],
+      "disk.system": ["-v", "driver_opts"],
+      "io.weight": ["--blkio-weight", "blkio_config.weight"],
+    };
+    for (const rule of Object.values(AUDIT_RULES)) {
+      if (rule.id === "disk.unknown" || rule.id === "gpu.monitor") continue;
+      const [flag, key] = expected[rule.id];
+      assert.ok(rule.fix.container.includes(`${flag} `), `${rule.id}: container fix names ${flag}`);
+      assert.match(
+        help,
+        new RegExp(`\\s${flag.replace(/-/g, "\\-")}[ ,]`),
+        `${flag} is a docker run flag`,
+      );
+      assert.ok(rule.fix.service.includes(key), `${rule.id}: Compose fix names ${key}`);
+    }
+  },
+);

@@ -13,7 +13,7 @@ export function summarizeFindings(findings: readonly Finding[]) {
 }
 
 /** The findings as a readable table, errors first, then a one-line summary. */
-export function formatFindings(findings: readonly Finding[]): string {
+export function formatFindings(findings: readonly Finding[], maxWidth?: number): string {
   const order = { error: 0, warn: 1, info: 2 };
   const sorted = [...findings].sort((a, b) =>
     order[a.severity] - order[b.severity] || a.subject.localeCompare(b.subject) ||
@@ -31,6 +31,7 @@ export function formatFindings(findings: readonly Finding[]): string {
       finding.waived ? `${finding.message} — waived: ${finding.waived}` : finding.message,
       finding.fix,
     ]),
+    maxWidth,
   );
   return `${table}\n\n${summary}`;
 }

@@ -11,6 +11,15 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
+/** The flags of commands that print a table. */
+export const TABLE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  wide: { type: "boolean", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+/** Usage text for `--wide`. */
+export const WIDE_USAGE = "  --wide          do not cut cells to the terminal's width";
+
 /** The flags every command that runs breakwater's loops takes. */
 export const DAEMON_OPTIONS = {
   ...COMMON_OPTIONS,

@@ -160,10 +160,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   metrics.watchdogRuns(gpu !== null);
   const serving = !options.once && (options.api ?? true) && config.api.enabled;
   if (!heal && !gpu && !serving) {
-    log.log(
-      "error",
-      "nothing to run: healing, the GPU watchdog and the control API are all off or unavailable",
-    );
+    log.log("error", nothingToRun(options));
     return ExitCode.CouldNotRun;
   }
 
@@ -365,4 +362,20 @@ async function markRecentActions(context: Context, metrics: Metrics, log: Logger
   } catch (error) {
     log.log("warn", `cannot read the journal to mark recent actions: ${(error as Error).message}`);
   }
+}
+
+/** Why the command has nothing to do, naming only what it was asked to run. */
+export function nothingToRun(
+  options: Pick<RunDaemonOptions, "heal" | "gpu" | "api" | "once">,
+): string {
+  const asked = [
+    options.heal && "healing",
+    options.gpu && "the GPU watchdog",
+    !options.once && (options.api ?? true) && "the control API",
+  ].filter((part): part is string => typeof part === "string");
+  const listed = asked.length <= 1
+    ? asked.join("")
+    : `${asked.slice(0, -1).join(", ")} and ${asked.at(-1)}`;
+  const verb = ["is", "is", "are both", "are all"][asked.length];
+  return `nothing to run: ${listed} ${verb} off or unavailable`;
 }

@@ -3,7 +3,7 @@ import { formatBytes, formatTable } from "../text/table.ts";
 import type { HealthRow } from "./health_row.ts";
 
 /** The health rows as a readable table. */
-export function formatHealthTable(rows: readonly HealthRow[]): string {
+export function formatHealthTable(rows: readonly HealthRow[], maxWidth?: number): string {
   if (rows.length === 0) return "No containers.";
   const headers = [
     "NAME",
@@ -33,5 +33,5 @@ export function formatHealthTable(rows: readonly HealthRow[]): string {
     row.heal ? "yes" : "no",
     row.protected ? "yes" : "no",
   ]);
-  return formatTable(headers, body);
+  return formatTable(headers, body, maxWidth);
 }

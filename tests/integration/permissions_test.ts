@@ -14,7 +14,7 @@ const scriptTasks = Object.entries(config.tasks as Record<string, string | { com
   .filter(({ command }) => / scripts\/\w+\.ts/.test(command));
 
 Deno.test("permissions: each script task runs with its own set from deno.json, quietly", () => {
-  assert.equal(scriptTasks.length, 10);
+  assert.equal(scriptTasks.length, 12);
   for (const { name, command } of scriptTasks) {
     assert.match(command, new RegExp(`^deno run -q -P=${name} scripts/\\w+\\.ts$`), name);
     assert.ok(sets[name], `${name}: no permission set`);
@@ -30,7 +30,7 @@ Deno.test("permissions: all only where GPU processes are mapped to containers; e
     if (set.all) continue;
     assert.deepEqual(
       set.run ?? false,
-      name === "doctor" ? NVIDIA_SMI : name === "schedule" ? ["crontab"] : false,
+      { doctor: NVIDIA_SMI, schedule: ["crontab"], up: ["npm"] }[name] ?? false,
       `${name}: run`,
     );
     assert.equal(set.ffi ?? false, name === "doctor", `${name}: ffi only to look for NVML`);
@@ -56,6 +56,8 @@ Deno.test("permissions: every task does its job under its set, and the set refus
     schedule: ["print", "--mode", "cron"],
     journal: ["--json"],
     openapi: ["--help"],
+    up: ["--dry-run"],
+    down: ["--dry-run"],
   };
   try {
     for (const { name } of scriptTasks) {
@@ -71,7 +73,8 @@ Deno.test("permissions: every task does its job under its set, and the set refus
       const text = new TextDecoder().decode(output.stdout) +
         new TextDecoder().decode(output.stderr);
       assert.doesNotMatch(text, /NotCapable|Requires \w+ access/, `${name}: ${text}`);
-      // gpu-watchdog with no GPU has nothing to run (exit 2); audit finds the machine's problems (1).
+      // gpu-watchdog with no GPU has nothing to run (exit 2); audit finds the machine's problems
+      // (1); up stops at the images this engine lacks (2).
       assert.ok([0, 1, 2].includes(output.code), `${name} exited ${output.code}: ${text}`);
     }
     const probe = join(workspace.dir, "probe.ts");

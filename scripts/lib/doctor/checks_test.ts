@@ -12,14 +12,22 @@ const facts = (overrides: Partial<WslFacts>): WslFacts => ({
 
 Deno.test(".wslconfig: memory, processors and swap from [wsl2]", () => {
   assert.deepEqual(
-    parseWslConfig("[wsl2]\nmemory=12GB\nprocessors=6\nswap=0\n[experimental]\nsparseVhd=true\n"),
+    parseWslConfig(
+      "[wsl2]\nmemory=12GB\nprocessors=6\nswap=0\nnetworkingMode=mirrored\n[experimental]\nsparseVhd=true\n",
+    ),
     {
       memory: "12GB",
       processors: "6",
       swap: "0",
+      networkingMode: "mirrored",
     },
   );
-  assert.deepEqual(parseWslConfig("# nothing\n"), { memory: null, processors: null, swap: null });
+  assert.deepEqual(parseWslConfig("# nothing\n"), {
+    memory: null,
+    processors: null,
+    swap: null,
+    networkingMode: null,
+  });
 });
 
 Deno.test("WSL2 is detected by kernel string or the driver folder; .wslconfig settings shown", () => {
@@ -34,6 +42,7 @@ Deno.test("WSL2 is detected by kernel string or the driver folder; .wslconfig se
       memory: "8GB",
       processors: null,
       swap: "0",
+      networkingMode: null,
     }],
   }));
   assert.equal(wsl[0].detail, "WSL2 (kernel 5.15.153.1-microsoft-standard-WSL2)");

@@ -19,6 +19,8 @@ export interface WslConfigFile {
   memory: string | null;
   processors: string | null;
   swap: string | null;
+  /** `nat` (the default) or `mirrored`. */
+  networkingMode: string | null;
 }
 
 const SYSTEM_PROFILES = new Set(["Public", "Default", "Default User", "All Users", "desktop.ini"]);
@@ -54,7 +56,12 @@ export async function readWslFacts(root = "/"): Promise<WslFacts> {
 export function parseWslConfig(text: string): Omit<WslConfigFile, "path"> {
   const section = (parseIni(text).wsl2 ?? {}) as Record<string, unknown>;
   const value = (key: string) => section[key] === undefined ? null : String(section[key]);
-  return { memory: value("memory"), processors: value("processors"), swap: value("swap") };
+  return {
+    memory: value("memory"),
+    processors: value("processors"),
+    swap: value("swap"),
+    networkingMode: value("networkingMode"),
+  };
 }
 
 /** Whether the facts say this is WSL2. */

@@ -178,6 +178,18 @@ export class Engine {
     );
   }
 
+  /** Whether the engine holds an image under this reference (`name:tag`). */
+  async hasImage(reference: string): Promise<boolean> {
+    try {
+      await this.#call(() => this.#docker.getImage(reference).inspect());
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (/no such image/i.test((error as Error).message)) return false;
+      throw error;
+    }
+  }
+
   /** Starts a stopped container. */
   start(id: string): Promise<void> {
     return this.#call((abortSignal) => this.#docker.getContainer(id).start({ abortSignal }), id);

@@ -3,6 +3,7 @@ import { mapConcurrent } from "../../scripts/lib/concurrency.ts";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, watchTaskArgs } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
+import { freePort } from "../support/loopback_server.ts";
 import { delay } from "../support/wait.ts";
 import { percentile, residentMb } from "./stats.ts";
 
@@ -88,13 +89,6 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
     await workspace.remove();
     await gpu.remove();
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function scrape(port: number): Promise<void> {

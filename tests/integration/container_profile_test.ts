@@ -9,7 +9,7 @@ import {
 import { TestContainers } from "../support/containers.ts";
 import { Journal } from "../../scripts/lib/journal/journal.ts";
 import { startEngineProxy } from "../support/engine_proxy.ts";
-import { freePort } from "../support/prometheus.ts";
+import { freePort } from "../support/loopback_server.ts";
 import { waitFor } from "../support/wait.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freePort } from "./prometheus.ts";
-import { waitFor } from "./wait.ts";
+import { type LoopbackServer, startLoopbackServer } from "./loopback_server.ts";
 
 /** One alert as Alertmanager's API v2 lists it (`GET /api/v2/alerts`). */
 export interface ManagedAlert {
@@ -16,31 +15,21 @@ export class Alertmanager {
   private constructor(
     readonly url: string,
     readonly dir: string,
-    readonly child: Deno.ChildProcess,
+    readonly server: LoopbackServer,
   ) {}
 
   static async start(config: unknown): Promise<Alertmanager> {
     const dir = await Deno.makeTempDir({ prefix: "breakwater-alertmanager-" });
     const configFile = join(dir, "alertmanager.yml");
     await Deno.writeTextFile(configFile, stringify(config));
-    const port = freePort();
-    const child = new Deno.Command("prometheus-alertmanager", {
-      args: [
-        `--config.file=${configFile}`,
-        `--storage.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        // One instance: no gossip port to collide with another test's.
-        "--cluster.listen-address=",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      "Alertmanager ready",
-      async () => (await fetch(`${url}/-/ready`).catch(() => null))?.ok,
-    );
-    return new Alertmanager(url, dir, child);
+    const server = await startLoopbackServer("prometheus-alertmanager", (address) => [
+      `--config.file=${configFile}`,
+      `--storage.path=${join(dir, "data")}`,
+      `--web.listen-address=${address}`,
+      // One instance: no gossip port to collide with another test's.
+      "--cluster.listen-address=",
+    ], "/-/ready");
+    return new Alertmanager(server.url, dir, server);
   }
 
   /** The alerts it holds, with where each is routed and whether it is inhibited. */
@@ -49,8 +38,7 @@ export class Alertmanager {
   }
 
   async stop(): Promise<void> {
-    this.child.kill("SIGTERM");
-    await this.child.status;
+    await this.server.stop();
     await Deno.remove(this.dir, { recursive: true });
   }
 }

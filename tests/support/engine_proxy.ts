@@ -1,4 +1,4 @@
-import { freePort } from "./prometheus.ts";
+import { freePort } from "./loopback_server.ts";
 import { waitFor } from "./wait.ts";
 
 const CONFIG = new URL("../../compose/engine-proxy/haproxy.cfg", import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { freePort } from "./prometheus.ts";
+import { freePort } from "./loopback_server.ts";
 import { waitFor } from "./wait.ts";
 
 /** The OpenClaw release the stack's config is checked against, and the Node it needs. */

@@ -1,21 +1,13 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { waitFor } from "./wait.ts";
-
-/** A free TCP port on loopback. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
+import { type LoopbackServer, startLoopbackServer } from "./loopback_server.ts";
 
 /** A real Prometheus (Debian's `prometheus`), started on loopback with the given config. */
 export class Prometheus {
   private constructor(
     readonly url: string,
     readonly dir: string,
-    readonly child: Deno.ChildProcess,
+    readonly server: LoopbackServer,
   ) {}
 
   /**
@@ -31,22 +23,12 @@ export class Prometheus {
     for (const [name, target] of Object.entries(alongside)) {
       await Deno.symlink(target.pathname, join(dir, name));
     }
-    const port = freePort();
-    const child = new Deno.Command("prometheus", {
-      args: [
-        `--config.file=${join(dir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(dir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(
-      "Prometheus ready",
-      async () => (await fetch(`${url}/-/ready`).catch(() => null))?.ok,
-    );
-    return new Prometheus(url, dir, child);
+    const server = await startLoopbackServer("prometheus", (address) => [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=${address}`,
+    ], "/-/ready");
+    return new Prometheus(server.url, dir, server);
   }
 
   /** Runs an instant query; returns Prometheus's answer as it is. */
@@ -81,30 +63,16 @@ export class Prometheus {
   }
 
   async stop(): Promise<void> {
-    this.child.kill("SIGTERM");
-    await this.child.status;
+    await this.server.stop();
     await Deno.remove(this.dir, { recursive: true });
   }
 }
 
 /** Debian's node exporter on a free loopback port. */
-export async function startNodeExporter(): Promise<{ address: string; stop(): Promise<void> }> {
-  const port = freePort();
-  const child = new Deno.Command("prometheus-node-exporter", {
-    args: [`--web.listen-address=127.0.0.1:${port}`],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const address = `127.0.0.1:${port}`;
-  await waitFor(
-    "node-exporter ready",
-    async () => (await fetch(`http://${address}/metrics`).catch(() => null))?.ok,
+export function startNodeExporter(): Promise<LoopbackServer> {
+  return startLoopbackServer(
+    "prometheus-node-exporter",
+    (address) => [`--web.listen-address=${address}`],
+    "/metrics",
   );
-  return {
-    address,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
 }

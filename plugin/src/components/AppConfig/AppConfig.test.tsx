@@ -40,13 +40,14 @@ function captureSettings() {
 
 describe('AppConfig', () => {
   it('saves the URL and leaves the stored token alone when it was not changed', async () => {
+    const user = userEvent.setup({ delay: null });
     const saved = captureSettings();
     render(<AppConfig {...props({ secureJsonFields: { token: true } })} />);
     expect(screen.getByDisplayValue('configured')).toBeDisabled();
     const url = screen.getByLabelText(/^API URL/);
-    await userEvent.clear(url);
-    await userEvent.type(url, 'http://host.docker.internal:8787/');
-    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.clear(url);
+    await user.type(url, 'http://host.docker.internal:8787/');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() =>
       expect(saved).toEqual([{ enabled: true, pinned: true, jsonData: { apiUrl: 'http://host.docker.internal:8787' } }])
     );
@@ -54,26 +55,28 @@ describe('AppConfig', () => {
   });
 
   it('sends a new token only once typed, then shows it as configured', async () => {
+    const user = userEvent.setup({ delay: null });
     const saved = captureSettings();
     render(<AppConfig {...props({ secureJsonFields: { token: true } })} />);
-    await userEvent.click(screen.getByRole('button', { name: 'Reset' }));
-    await userEvent.type(screen.getByLabelText(/^Token/), 'new-token');
-    await userEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await user.click(screen.getByRole('button', { name: 'Reset' }));
+    await user.type(screen.getByLabelText(/^Token/), 'new-token');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({ secureJsonData: { token: 'new-token' } });
     expect(await screen.findByDisplayValue('configured')).toBeInTheDocument();
   });
 
   it('tests the connection through the proxy: success, wrong token, unreachable', async () => {
+    const user = userEvent.setup({ delay: null });
     server.use(http.get(`${PROXY}/status`, () => HttpResponse.json(statusFixture())));
     render(<AppConfig {...props()} />);
-    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByText('Connected: 4 containers, Docker engine reachable, GPU watchdog tripped.')).toBeInTheDocument();
     server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ error: 'unauthorized', message: 'wrong token' }, { status: 401 })));
-    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByText(/refused the token \(401: wrong token\)/)).toBeInTheDocument();
     server.use(http.get(`${PROXY}/status`, () => HttpResponse.error()));
-    await userEvent.click(screen.getByRole('button', { name: 'Test connection' }));
+    await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByText(/Grafana could not reach the control API \(no answer/)).toBeInTheDocument();
   });
 });

@@ -82,26 +82,29 @@ describe('ControlView', () => {
   });
 
   it('asks for confirmation naming the container and action, then acts and shows the result', async () => {
+    const user = userEvent.setup({ delay: null });
     const posts = serve();
     view(true);
-    await userEvent.click(await screen.findByRole('button', { name: 'Restart ingest' }));
+    await user.click(await screen.findByRole('button', { name: 'Restart ingest' }));
     expect(screen.getByText('Restart ingest?')).toBeInTheDocument();
     expect(screen.getByText(/breakwater will restart the container ingest/)).toBeInTheDocument();
     expect(posts).toEqual([]);
-    await userEvent.click(screen.getByRole('button', { name: 'Restart' }));
+    await user.click(screen.getByRole('button', { name: 'Restart' }));
     await waitFor(() => expect(posts).toEqual([{ path: 'ingest/restart', body: null }]));
     expect(await screen.findByText('Restart ingest: ok')).toBeInTheDocument();
   });
 
   it('does nothing when the confirmation is dismissed', async () => {
+    const user = userEvent.setup({ delay: null });
     const posts = serve();
     view(true);
-    await userEvent.click(await screen.findByRole('button', { name: 'Stop ingest' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(await screen.findByRole('button', { name: 'Stop ingest' }));
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(posts).toEqual([]);
   });
 
   it("shows the API's error message when an action is refused", async () => {
+    const user = userEvent.setup({ delay: null });
     serve();
     server.use(
       http.post(`${PROXY}/containers/:name/:action`, () =>
@@ -109,16 +112,17 @@ describe('ControlView', () => {
       )
     );
     view(true);
-    await userEvent.click(await screen.findByRole('button', { name: 'Pause ingest' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await user.click(await screen.findByRole('button', { name: 'Pause ingest' }));
+    await user.click(screen.getByRole('button', { name: 'Pause' }));
     expect(await screen.findByText('ingest: protected (label breakwater.protected=true)')).toBeInTheDocument();
   });
 
   it('arms and disarms the watchdog after confirmation', async () => {
+    const user = userEvent.setup({ delay: null });
     const posts = serve();
     view(true);
-    await userEvent.click(await screen.findByRole('button', { name: 'Disarm' }));
-    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disarm' }));
+    await user.click(await screen.findByRole('button', { name: 'Disarm' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disarm' }));
     await waitFor(() => expect(posts).toEqual([{ path: 'watchdog/disarm', body: null }]));
     expect(await screen.findByText('GPU watchdog disarmed')).toBeInTheDocument();
   });

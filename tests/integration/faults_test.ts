@@ -128,7 +128,12 @@ Deno.test({
       assert.equal(waiting.status, "starting");
       assert.equal(waiting.ready, false);
       assert.equal(waiting.engine.reachable, false);
-      await new Promise((resolve) => setTimeout(resolve, 2_000)); // a few retries
+      // Several retries, counted by the daemon itself, before checking it said so only once.
+      await waitFor("three failed reaches of the engine", async () => {
+        const metrics: string = await get(url, "/metrics");
+        const count = metrics.match(/^breakwater_faults_total\{kind="engine"\} (\d+)/m);
+        return Number(count?.[1] ?? 0) >= 3;
+      }, { timeoutMs: 30_000 });
       assert.equal(daemon.output.match(/waiting for the Docker engine/g)?.length, 1);
 
       proxy.start();

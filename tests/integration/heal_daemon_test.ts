@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { JournalEntry } from "../../scripts/lib/journal/journal_entry.ts";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, Daemon } from "../support/daemon.ts";
-import { delay, waitFor } from "../support/wait.ts";
+import { waitFor } from "../support/wait.ts";
 
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
 
@@ -71,7 +71,17 @@ Deno.test({
         async () => (await containers.health(paused)) === "healthy",
         { timeoutMs: 10_000 },
       );
-      await delay(1_000);
+      // A heal pass has seen it healthy since the unpause (the state it saved says so): had the
+      // stale "unhealthy" led to a restart, it would be journaled by now.
+      await waitFor("a heal pass to see the unpaused container healthy", async () => {
+        const heal = (await workspace.state().catch(() => null))?.heal as
+          | {
+            containers: Record<string, { healthySince: number | null; unpausedAt: number | null }>;
+          }
+          | undefined;
+        const entry = heal?.containers[containers.name("paused")];
+        return entry !== undefined && entry.healthySince !== null && entry.unpausedAt === null;
+      }, { timeoutMs: 10_000 });
 
       const entries = await workspace.entries();
       assert.deepEqual(entriesFor(entries, containers.name("healthy")), []);

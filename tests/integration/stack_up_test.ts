@@ -4,7 +4,8 @@ import { cp } from "node:fs/promises";
 import { parse, stringify } from "yaml";
 import { parseEnv } from "../../scripts/lib/stack/env_file.ts";
 import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, type Workspace } from "../support/daemon.ts";
+import { createWorkspace, Daemon, type Workspace } from "../support/daemon.ts";
+import { freePort } from "../support/loopback_server.ts";
 import { TEST_IMAGE } from "../support/test_image.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -175,6 +176,31 @@ Deno.test("up starts the stack Compose made through the engine's API and waits f
   } finally {
     await containers.removeAll();
     for (const tag of tags) await docker.getImage(tag).remove().catch(() => {});
+    await workspace.remove();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("up: says when the running breakwater answers the stack's token with 401, and what to set", async () => {
+  const dir = await stackCopy();
+  const port = freePort();
+  const workspace = await createWorkspace(stringify({
+    api: { port },
+    gpu: { enabled: false },
+    probes: [],
+  }));
+  const daemon = await Daemon.start(["--config", workspace.configPath], {
+    BREAKWATER_TOKEN: "not-the-stack-token-0123456789",
+  });
+  try {
+    await daemon.apiUrl();
+    const up = await task("up", ["--project", dir], workspace);
+    assert.match(
+      up.stderr,
+      /! token {8}breakwater answers with another token than the stack's: set api\.tokenFile: .*compose\/secrets\/breakwater-token/,
+    );
+  } finally {
+    await daemon.stop();
     await workspace.remove();
     await Deno.remove(dir, { recursive: true });
   }

@@ -120,18 +120,29 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
   }
   report.step("audit", "ok", `${summary.warn} warning(s), ${summary.info} note(s)`);
 
+  const daemon = await askDaemon(options.config.api.port, token.value);
   const reach = reachability({
     platform: await readPlatform(options.engine),
     apiHost: options.config.api.host,
     apiPort: options.config.api.port,
     allowedHosts: options.config.api.allowedHosts,
-    listening: await answers(options.config.api.port),
+    listening: daemon !== null,
   });
   report.step(
     "daemon",
     reach.ok ? "ok" : "warn",
     reach.fix ? `${reach.detail}: ${reach.fix}` : reach.detail,
   );
+
+  if (daemon === 401) {
+    report.step(
+      "token",
+      "warn",
+      `breakwater answers with another token than the stack's: set api.tokenFile: ${
+        shown(layout.tokenFile)
+      } in breakwater.yaml (or BREAKWATER_TOKEN to its content) and restart deno task watch`,
+    );
+  }
 
   const services = defaultServices(compose);
   const missing = await missingImages(options.engine, services);
@@ -303,15 +314,17 @@ async function readPlatform(engine: Engine): Promise<Platform> {
   return "linux";
 }
 
-async function answers(port: number): Promise<boolean> {
+/** The status the daemon on `port` answers the stack's token with; null when nothing answers. */
+async function askDaemon(port: number, token: string): Promise<number | null> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
-      signal: AbortSignal.timeout(2_000),
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/status`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5_000),
     });
     await response.body?.cancel();
-    return true;
+    return response.status;
   } catch {
-    return false;
+    return null;
   }
 }
 

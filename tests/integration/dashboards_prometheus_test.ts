@@ -17,6 +17,7 @@ function substitute(expr: string, container: string): string {
     .replaceAll('container="$container"', `container="${container}"`)
     .replaceAll("$container", ".*")
     .replaceAll("$gpu", ".*")
+    .replaceAll("$host", ".*")
     .replaceAll("$__rate_interval", "15s")
     .replaceAll("$__range", "5m")
     .replaceAll("$__interval", "5s");

@@ -75,7 +75,24 @@ Deno.test("the KPI dashboard: the control panel, thresholds at the KPI targets, 
   assert.deepEqual(steps("Memory against limit and the 1–2 GiB target"), [null, 2 ** 30, 2 ** 31]);
   const expr = (title: string) => panels.find((panel) => panel.title === title)?.targets?.[0].expr;
   assert.match(expr("Probe latency p95 (answered probes)") ?? "", /result="up"/);
-  assert.match(expr("Armed") ?? "", /breakwater_watchdog_running == 1/);
+  assert.match(
+    expr("Armed") ?? "",
+    /and on\(instance\) breakwater_watchdog_running\{host=~"\$host"\} == 1/,
+  );
+  // Every breakwater series in every panel, annotation and variable is filtered by host.
+  const dashboard = JSON.parse(read("dashboards/breakwater-kpi.json"));
+  const queries = [
+    ...panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),
+    ...dashboard.annotations.list.map((annotation: { expr: string }) => annotation.expr),
+    ...dashboard.templating.list.slice(1).map((variable: { query: { query: string } }) =>
+      variable.query.query
+    ),
+  ];
+  for (const query of queries) {
+    for (const selector of query.matchAll(/\b(breakwater_[a-z_]+|ALERTS)(\{[^}]*\})?/g)) {
+      assert.match(selector[2] ?? "", /^\{host=~"\$host"/, `${query}: ${selector[0]}`);
+    }
+  }
 });
 
 Deno.test("provisioning: datasource uid, dashboard provider folder, the app with the keys the plugin reads", () => {

@@ -29,8 +29,13 @@ export interface CreateOptions {
  * even those a failing test left behind.
  */
 export class TestContainers {
-  readonly docker = new Docker({ socketPath: "/var/run/docker.sock" });
+  readonly docker: Docker;
   readonly runId = crypto.randomUUID().slice(0, 8);
+
+  /** On the engine at `socketPath` (the machine's own by default). */
+  constructor(socketPath = "/var/run/docker.sock") {
+    this.docker = new Docker({ socketPath });
+  }
 
   /** A unique container name for this run. */
   name(suffix: string): string {

@@ -138,3 +138,14 @@ Deno.test("a config file over the size cap is refused before it is parsed", asyn
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("api.host must be an address or host name, said at its line", () => {
+  const error = problemsOf('api:\n  host: "not a host!"\n');
+  assert.match(
+    error.message,
+    /breakwater\.yaml:2:9: api\.host: an address or host name, such as 127\.0\.0\.1 or 0\.0\.0\.0/,
+  );
+  for (const host of ["0.0.0.0", "172.17.0.1", "::1", "my-pc.lan"]) {
+    parseConfigText(`api:\n  host: "${host}"\n`, { file: "b.yaml", env: env({ HOME: "/h" }) });
+  }
+});

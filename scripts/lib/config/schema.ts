@@ -142,7 +142,11 @@ export const DEFAULT_PROBES = [
 const apiSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Loopback by default: the control API is reached through Grafana's plugin proxy. */
-  host: z.string().min(1).default("127.0.0.1"),
+  host: z.string().regex(
+    /^[A-Za-z0-9.:-]+$/,
+    "an address or host name, such as 127.0.0.1 or 0.0.0.0",
+  )
+    .default("127.0.0.1"),
   port: z.int().min(0).max(65_535).default(8787),
   /**
    * Names requests may carry in `Host` besides loopback ones and `host`; others are refused (DNS

@@ -110,15 +110,29 @@ Deno.test("provisioning: datasource uid, dashboard provider folder, the app with
   ]);
   const [app] = parse(read("provisioning/plugins/breakwater.yaml")).apps;
   assert.equal(app.type, JSON.parse(read("plugin/src/plugin.json")).id);
-  assert.deepEqual(Object.keys(app.jsonData), ["apiUrl"]);
-  assert.deepEqual(Object.keys(app.secureJsonData), ["token"]);
-  assert.equal(app.jsonData.apiUrl, "$BREAKWATER_API_URL");
-  assert.equal(app.secureJsonData.token, "$BREAKWATER_TOKEN");
+  assert.deepEqual(app.jsonData, {
+    apiUrl: "$BREAKWATER_API_URL",
+    hostName: "$BREAKWATER_HOST_NAME",
+    host1Name: "$BREAKWATER_HOST1_NAME",
+    host1Url: "$BREAKWATER_HOST1_URL",
+  });
+  assert.deepEqual(app.secureJsonData, {
+    token: "$BREAKWATER_TOKEN",
+    host1Token: "$BREAKWATER_HOST1_TOKEN",
+  });
+  // Grafana's container gets every variable the provisioning names (an unset one is empty).
+  const grafana = parse(read("compose/compose.yaml")).services.grafana.environment;
+  for (const name of ["BREAKWATER_HOST_NAME", "BREAKWATER_HOST1_NAME", "BREAKWATER_HOST1_URL"]) {
+    assert.ok(name in grafana, `${name} passed to Grafana`);
+  }
+  assert.ok("BREAKWATER_HOST1_TOKEN" in grafana);
   const pluginTypes = read("plugin/src/types.ts");
   assert.match(pluginTypes, /interface AppJsonData \{[^}]*\bapiUrl\?: string;/s);
   assert.match(pluginTypes, /interface AppSecureJsonData \{[^}]*\btoken\?: string;/s);
   assert.match(read("plugin/src/plugin.json"), /\{\{ \.JsonData\.apiUrl \}\}/);
   assert.match(read("plugin/src/plugin.json"), /\{\{ \.SecureJsonData\.token \}\}/);
+  assert.match(read("plugin/src/plugin.json"), /\{\{ \.JsonData\.host1Url \}\}/);
+  assert.match(read("plugin/src/plugin.json"), /\{\{ \.SecureJsonData\.host1Token \}\}/);
 });
 
 Deno.test("compose: no version key, valid against the Compose specification's JSON schema", () => {

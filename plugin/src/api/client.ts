@@ -1,6 +1,6 @@
 import { getBackendSrv } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
-import { PROXY_BASE } from '../constants';
+import { MAX_HOST_SLOTS, PROXY_BASE } from '../constants';
 import type { ActionResult, ContainerAction, JournalEntry, Status, WatchdogResult } from './types';
 
 /** Options for {@link BreakwaterClient.journal}. */
@@ -14,6 +14,19 @@ export interface JournalQuery {
  * the browser never holds the token and never calls the API itself.
  */
 export class BreakwaterClient {
+  readonly #base: string;
+
+  /**
+   * The daemon in host slot `slot`: 0 is the app's own (`apiUrl` and `token`), 1–8 the others
+   * (`host<N>Url` and `host<N>Token`), each through routes of its own in plugin.json.
+   */
+  constructor(readonly slot = 0) {
+    if (!Number.isInteger(slot) || slot < 0 || slot > MAX_HOST_SLOTS) {
+      throw new Error(`no host slot ${slot}: slots are 0 to ${MAX_HOST_SLOTS}`);
+    }
+    this.#base = slot === 0 ? PROXY_BASE : `${PROXY_BASE}/hosts/${slot}`;
+  }
+
   status(): Promise<Status> {
     return this.#request<Status>('GET', 'status');
   }
@@ -44,7 +57,7 @@ export class BreakwaterClient {
 
   async #request<T>(method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
     const response = await lastValueFrom(
-      getBackendSrv().fetch<T>({ method, url: `${PROXY_BASE}/${path}`, data, showErrorAlert: false })
+      getBackendSrv().fetch<T>({ method, url: `${this.#base}/${path}`, data, showErrorAlert: false })
     );
     return response.data;
   }

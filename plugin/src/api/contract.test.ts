@@ -26,7 +26,7 @@ describe("contract with the control API's OpenAPI document", () => {
   it('every proxy route leads to a path the API describes, with the method it serves', () => {
     const paths = openapi.paths as Record<string, Record<string, unknown>>;
     for (const route of pluginJson.routes) {
-      const apiPath = route.url.replace('{{ .JsonData.apiUrl }}', '');
+      const apiPath = route.url.replace(/^\{\{ \.JsonData\.(apiUrl|host\d+Url) \}\}/, '');
       const matching = Object.keys(paths).filter((path) => path === apiPath || path.startsWith(`${apiPath}/`));
       expect(matching.length).toBeGreaterThan(0);
       expect(matching.some((path) => route.method.toLowerCase() in paths[path])).toBe(true);

@@ -1,12 +1,15 @@
-import React, { useMemo } from 'react';
+import React from 'react';
 import type { PanelProps } from '@grafana/data';
-import { BreakwaterClient } from '../api/client';
 import { ControlView } from '../components/ControlView/ControlView';
+import { HostSwitch } from '../components/HostSwitch/HostSwitch';
 import type { StackPanelOptions } from '../types';
 import { canAct } from '../utils/canAct';
+import { useHosts } from '../utils/useHosts';
 
-/** The control panel inside any dashboard. */
+/** The control panel inside any dashboard: the chosen host's daemon, or every host at a glance. */
 export function StackPanel({ options }: PanelProps<StackPanelOptions>) {
-  const client = useMemo(() => new BreakwaterClient(), []);
-  return <ControlView client={client} options={options} canAct={canAct()} />;
+  const hosts = useHosts();
+  return (
+    <HostSwitch hosts={hosts}>{(client) => <ControlView client={client} options={options} canAct={canAct()} />}</HostSwitch>
+  );
 }

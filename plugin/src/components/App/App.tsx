@@ -1,19 +1,25 @@
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import type { AppRootProps } from '@grafana/data';
 import { Alert, FilterInput, RadioButtonGroup, Stack, Text } from '@grafana/ui';
-import { BreakwaterClient } from '../../api/client';
+import type { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
 import type { JournalEntry } from '../../api/types';
 import type { AppJsonData } from '../../types';
 import { canAct } from '../../utils/canAct';
+import { useHosts } from '../../utils/useHosts';
 import { ControlView } from '../ControlView/ControlView';
+import { HostSwitch } from '../HostSwitch/HostSwitch';
 import { JournalTable } from '../JournalTable/JournalTable';
 
 const RESULTS = ['all', 'ok', 'failed', 'skipped', 'dry-run', 'noted'] as const;
 
-/** The app's page: the control view full-page, and the whole journal with filters. */
-export function App(_props: AppRootProps<AppJsonData>) {
-  const client = useMemo(() => new BreakwaterClient(), []);
+/** The app's page: the control view full-page and the whole journal with filters, for the chosen host. */
+export function App({ meta }: AppRootProps<AppJsonData>) {
+  const hosts = useHosts(meta.jsonData);
+  return <HostSwitch hosts={hosts}>{(client) => <HostPage client={client} />}</HostSwitch>;
+}
+
+function HostPage({ client }: { client: BreakwaterClient }) {
   const [entries, setEntries] = useState<JournalEntry[]>([]);
   const [error, setError] = useState<string>();
   const [search, setSearch] = useState('');

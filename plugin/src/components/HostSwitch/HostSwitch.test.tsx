@@ -1,0 +1,56 @@
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { locationService } from '@grafana/runtime';
+import { statusFixture } from '../../test/fixtures';
+import { PROXY, server, setupMswServer } from '../../test/server';
+import { HostSwitch } from './HostSwitch';
+
+setupMswServer();
+
+const hosts = [
+  { slot: 0, name: 'desktop' },
+  { slot: 3, name: 'laptop' },
+];
+
+const view = (client: { slot: number }, host: { name: string }) => (
+  <span>
+    {host.name} through slot {client.slot}
+  </span>
+);
+
+describe('HostSwitch', () => {
+  beforeEach(() => locationService.replace('/d/breakwater-kpi'));
+
+  it('with one daemon shows its view alone, with no picker', () => {
+    render(<HostSwitch hosts={[hosts[0]]}>{view}</HostSwitch>);
+    expect(screen.getByText('desktop through slot 0')).toBeInTheDocument();
+    expect(screen.queryByRole('radiogroup')).not.toBeInTheDocument();
+  });
+
+  it('shows every host at a glance, a refused one with its error, and switches the dashboard variable', async () => {
+    const user = userEvent.setup({ delay: null });
+    server.use(
+      http.get(`${PROXY}/status`, () => HttpResponse.json(statusFixture())),
+      http.get(`${PROXY}/hosts/3/status`, () =>
+        HttpResponse.json({ error: 'unauthorized', message: 'missing or wrong bearer token' }, { status: 401 })
+      )
+    );
+    render(<HostSwitch hosts={hosts}>{view}</HostSwitch>);
+    const desktop = await screen.findByRole('row', { name: /desktop/ });
+    expect(await within(desktop).findByText('yes')).toBeInTheDocument();
+    const laptop = screen.getByRole('row', { name: /laptop/ });
+    expect(await within(laptop).findByText(/token/i)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('radio', { name: 'laptop' }));
+    expect(locationService.getSearchObject()['var-host']).toBe('laptop');
+    expect(await screen.findByText('laptop through slot 3')).toBeInTheDocument();
+  });
+
+  it('follows the variable when the dashboard changes it', async () => {
+    render(<HostSwitch hosts={hosts}>{view}</HostSwitch>);
+    locationService.partial({ 'var-host': 'desktop' });
+    expect(await screen.findByText('desktop through slot 0')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,29 @@
+import { useEffect, useMemo, useState } from 'react';
+import { getBackendSrv } from '@grafana/runtime';
+import { PLUGIN_ID } from '../constants';
+import type { AppJsonData } from '../types';
+import { type BreakwaterHost, configuredHosts } from './hosts';
+
+/**
+ * The daemons the app is configured with: from `jsonData` when the caller has it (the app page),
+ * else read from the app's settings (the dashboard panel). Until then, the app's own daemon.
+ */
+export function useHosts(jsonData?: AppJsonData): BreakwaterHost[] {
+  const [settings, setSettings] = useState<AppJsonData>();
+  useEffect(() => {
+    if (jsonData) {
+      return;
+    }
+    let live = true;
+    getBackendSrv()
+      .get<{ jsonData?: AppJsonData }>(`api/plugins/${PLUGIN_ID}/settings`, undefined, undefined, { showErrorAlert: false })
+      .then(
+        (answer) => live && setSettings(answer.jsonData ?? {}),
+        () => undefined
+      );
+    return () => {
+      live = false;
+    };
+  }, [jsonData]);
+  return useMemo(() => configuredHosts(jsonData ?? settings), [jsonData, settings]);
+}

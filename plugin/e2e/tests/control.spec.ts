@@ -1,24 +1,47 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 
 const SHOTS = `${__dirname}/../artifacts`;
 const grafana = () => process.env.GRAFANA_URL!;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+/** The second host's engine. */
+const dockerB = (...args: string[]) => docker('-H', process.env.ENGINE_B!, ...args);
 const startedAt = (name: string) => docker('inspect', '-f', '{{.State.StartedAt}}', name);
+const startedAtB = (name: string) => dockerB('inspect', '-f', '{{.State.StartedAt}}', name);
+const sleeper = (name: string) => [
+  'run',
+  '-d',
+  '--name',
+  name,
+  '--network',
+  'none',
+  '--label',
+  'breakwater.stop-timeout=0',
+  '--label',
+  'breakwater.heal=true',
+  'breakwater-test-busybox:latest',
+  'sleep',
+  '100000',
+];
 
 let name: string;
+let nameB: string;
 
 test.beforeAll(() => {
   name = `bw-e2e-${Date.now().toString(36)}`;
-  docker('run', '-d', '--name', name, '--network', 'none', '--label', 'breakwater.stop-timeout=0', '--label', 'breakwater.heal=true', 'breakwater-test-busybox:latest', 'sleep', '100000');
+  nameB = `${name}-b`;
+  docker(...sleeper(name));
+  dockerB(...sleeper(nameB));
 });
 
 test.afterAll(() => {
   docker('rm', '-f', name);
+  dockerB('rm', '-f', nameB);
 });
 
 async function openPanel(page: Page, role: string) {
-  await page.goto(`${grafana()}/?view=panel&role=${role}&user=${role.toLowerCase()}&pattern=${name}`);
+  await page.goto(`${grafana()}/?view=panel&role=${role}&user=${role.toLowerCase()}&pattern=${name}&var-host=alpha`);
   await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible({ timeout: 30_000 });
   expect(await page.locator('body').getAttribute('data-harness-error')).toBeNull();
 }
@@ -66,7 +89,7 @@ test('a wrong token shows a clear error, on the config page and in the panel', a
   await expect(page.getByText(/The control API refused the token \(401: wrong token\)/)).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/config-wrong-token.png`, fullPage: true });
 
-  await page.goto(`${grafana()}/?view=panel&role=Editor&user=editor&pattern=${name}`);
+  await page.goto(`${grafana()}/?view=panel&role=Editor&user=editor&pattern=${name}&var-host=alpha`);
   await expect(page.getByText(/The control API refused the token \(401: wrong token\)/)).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: `${SHOTS}/panel-wrong-token.png`, fullPage: true });
 
@@ -79,10 +102,67 @@ test('a wrong token shows a clear error, on the config page and in the panel', a
 });
 
 test('the app page shows the control view and the journal with filters', async ({ page }) => {
-  await page.goto(`${grafana()}/?view=app&role=Viewer&user=viewer`);
+  await page.goto(`${grafana()}/?view=app&role=Viewer&user=viewer&var-host=alpha`);
   await expect(page.getByRole('heading', { name: 'Journal' })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible();
   await page.getByPlaceholder('Container, action, person or reason').fill('grafana:editor');
   await expect(page.getByRole('row').filter({ hasText: 'grafana:editor' }).first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/app-page.png`, fullPage: true });
+});
+
+test('two hosts: pick beta, restart a container there; journaled on beta with the login, alpha untouched', async ({ page }) => {
+  await page.goto(`${grafana()}/?view=panel&role=Editor&user=editor&pattern=bw-e2e-*`);
+  const overview = page.getByRole('row', { name: /beta/ });
+  await expect(overview.getByText('yes')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('row', { name: /alpha/ }).getByText('yes')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/hosts-overview.png`, fullPage: true });
+  await page.getByRole('radio', { name: 'beta' }).click();
+  await expect(page.getByRole('cell', { name: nameB, exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('cell', { name, exact: true })).toHaveCount(0);
+  const beforeA = startedAt(name);
+  const beforeB = startedAtB(nameB);
+  await page.getByRole('button', { name: `Restart ${nameB}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByText(`Restart ${nameB}: ok`)).toBeVisible();
+  expect(startedAtB(nameB)).not.toBe(beforeB);
+  expect(startedAt(name)).toBe(beforeA);
+  const journal = readFileSync(`${process.env.BREAKWATER_STATE_B}/journal.jsonl`, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  expect(journal).toContainEqual(
+    expect.objectContaining({ action: 'restart', actor: 'grafana:editor', result: 'ok', container: expect.objectContaining({ name: nameB }) })
+  );
+  const journalA = readFileSync(`${process.env.BREAKWATER_STATE}/journal.jsonl`, 'utf8');
+  expect(journalA).not.toContain(nameB);
+  await page.screenshot({ path: `${SHOTS}/hosts-beta-restarted.png`, fullPage: true });
+});
+
+test("two hosts: a wrong token for beta is beta's error alone; a Viewer sees both hosts and no buttons", async ({ page }) => {
+  const setBetaToken = (token: string) =>
+    page.evaluate(
+      (host1Token) =>
+        fetch('/api/plugins/breakwater-control-app/settings', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secureJsonData: { host1Token } }),
+        }).then((response) => response.status),
+      token
+    );
+  await page.goto(`${grafana()}/?view=panel&role=Admin&user=admin&pattern=bw-e2e-*`);
+  await expect(page.getByRole('row', { name: /alpha/ }).getByText('yes')).toBeVisible({ timeout: 30_000 });
+  expect(await setBetaToken('not-beta-token')).toBe(200);
+  try {
+    await page.reload();
+    await expect(page.getByRole('row', { name: /beta/ }).getByText(/refused the token \(401/)).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('row', { name: /alpha/ }).getByText('yes')).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/hosts-wrong-token.png`, fullPage: true });
+  } finally {
+    expect(await setBetaToken('e2e-token-of-the-second-host')).toBe(200);
+  }
+
+  await page.goto(`${grafana()}/?view=panel&role=Viewer&user=viewer&pattern=bw-e2e-*&var-host=beta`);
+  await expect(page.getByRole('cell', { name: nameB, exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('radio', { name: 'alpha' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^(Restart|Pause|Stop|Resume|Start) / })).toHaveCount(0);
 });

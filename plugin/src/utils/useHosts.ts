@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
 import { PLUGIN_ID } from '../constants';
 import type { AppJsonData } from '../types';
 import { type BreakwaterHost, configuredHosts } from './hosts';
@@ -15,12 +16,12 @@ export function useHosts(jsonData?: AppJsonData): BreakwaterHost[] {
       return;
     }
     let live = true;
-    getBackendSrv()
-      .get<{ jsonData?: AppJsonData }>(`api/plugins/${PLUGIN_ID}/settings`, undefined, undefined, { showErrorAlert: false })
-      .then(
-        (answer) => live && setSettings(answer.jsonData ?? {}),
-        () => undefined
-      );
+    lastValueFrom(
+      getBackendSrv().fetch<{ jsonData?: AppJsonData }>({ url: `api/plugins/${PLUGIN_ID}/settings`, showErrorAlert: false })
+    ).then(
+      (answer) => live && setSettings(answer.data.jsonData ?? {}),
+      () => undefined
+    );
     return () => {
       live = false;
     };

@@ -64,19 +64,25 @@ export function HostsOverview({ hosts, onChoose }: { hosts: BreakwaterHost[]; on
       id: 'gpu',
       header: 'GPU pressure',
       cell: ({ row }) => {
-        const watchdog = row.original.status?.watchdog;
-        if (!watchdog) {
+        const state = row.original.status?.watchdog.state;
+        if (!state) {
           return '–';
         }
-        return <Badge color={watchdog.tripped ? 'red' : 'green'} text={watchdog.tripped ? 'tripped' : 'calm'} />;
+        if (state === 'off') {
+          return <Badge color="blue" text="not watched" />;
+        }
+        return <Badge color={state === 'tripped' ? 'red' : 'green'} text={state === 'tripped' ? 'tripped' : 'calm'} />;
       },
     },
     {
       id: 'armed',
       header: 'Armed',
       cell: ({ row }) => {
-        const watchdog = row.original.status?.watchdog;
-        return watchdog ? <Badge color={watchdog.armed ? 'green' : 'orange'} text={watchdog.armed ? 'armed' : 'disarmed'} /> : '–';
+        const state = row.original.status?.watchdog.state;
+        if (!state || state === 'off') {
+          return '–';
+        }
+        return <Badge color={state === 'disarmed' ? 'orange' : 'green'} text={state === 'disarmed' ? 'disarmed' : 'armed'} />;
       },
     },
   ];

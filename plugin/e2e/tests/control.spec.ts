@@ -81,7 +81,7 @@ test('a wrong token shows a clear error, on the config page and in the panel', a
   await expect(page.getByLabel(/^Token/)).toHaveValue('configured', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText(/^Connected: \d+ containers, Docker engine reachable/)).toBeVisible();
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('group', { name: 'Control API' }).getByRole('button', { name: 'Reset' }).click();
   await page.getByLabel(/^Token/).fill('not-the-token');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
@@ -94,11 +94,16 @@ test('a wrong token shows a clear error, on the config page and in the panel', a
   await page.screenshot({ path: `${SHOTS}/panel-wrong-token.png`, fullPage: true });
 
   await page.goto(`${grafana()}/?view=config&role=Admin&user=admin`);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('group', { name: 'Control API' }).getByRole('button', { name: 'Reset' }).click();
   await page.getByLabel(/^Token/).fill('e2e-token-for-the-plugin-proxy');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByText(/^Connected:/)).toBeVisible();
+  // The second host is listed with its own fields and test, through its own routes.
+  await expect(page.getByLabel(/^Host 1 name/)).toHaveValue('beta');
+  await page.getByRole('button', { name: 'Test host 1' }).click();
+  await expect(page.getByText(/^beta: Connected: \d+ containers, Docker engine reachable/)).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/config-two-hosts.png`, fullPage: true });
 });
 
 test('the app page shows the control view and the journal with filters', async ({ page }) => {

@@ -49,7 +49,9 @@ describe('AppConfig', () => {
     await user.type(url, 'http://host.docker.internal:8787/');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() =>
-      expect(saved).toEqual([{ enabled: true, pinned: true, jsonData: { apiUrl: 'http://host.docker.internal:8787' } }])
+      expect(saved).toEqual([
+        { enabled: true, pinned: true, jsonData: { apiUrl: 'http://host.docker.internal:8787', hostName: 'local' } },
+      ])
     );
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
   });
@@ -78,5 +80,41 @@ describe('AppConfig', () => {
     server.use(http.get(`${PROXY}/status`, () => HttpResponse.error()));
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     expect(await screen.findByText(/Grafana could not reach the control API \(no answer/)).toBeInTheDocument();
+  });
+
+  it('adds, names, tests and removes other hosts, each with its own token, none shown again', async () => {
+    const user = userEvent.setup({ delay: null });
+    const saved = captureSettings();
+    server.use(http.get(`${PROXY}/hosts/2/status`, () => HttpResponse.json(statusFixture())));
+    render(
+      <AppConfig
+        {...props({
+          jsonData: { apiUrl: 'http://alpha:8787', hostName: 'alpha', host2Name: 'lab', host2Url: 'http://lab:8787' },
+          secureJsonFields: { token: true, host2Token: true },
+        })}
+      />
+    );
+    expect(screen.getByLabelText(/^Host 2 API URL/)).toHaveValue('http://lab:8787');
+    await user.click(screen.getByRole('button', { name: 'Test host 2' }));
+    expect(await screen.findByText(/^lab: Connected: 4 containers/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Add a host' }));
+    await user.type(screen.getByLabelText(/^Host 1 name/), 'laptop');
+    await user.type(screen.getByLabelText(/^Host 1 API URL/), 'http://laptop:8787/');
+    await user.type(screen.getByLabelText(/^Host 1 token/), 'laptop-token');
+    await user.click(screen.getByRole('button', { name: 'Remove host 2' }));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(saved).toEqual([
+        {
+          enabled: true,
+          pinned: true,
+          jsonData: { apiUrl: 'http://alpha:8787', hostName: 'alpha', host1Name: 'laptop', host1Url: 'http://laptop:8787' },
+          secureJsonData: { host2Token: '', host1Token: 'laptop-token' },
+        },
+      ])
+    );
+    expect(screen.queryByLabelText(/^Host 2 API URL/)).not.toBeInTheDocument();
+    expect(screen.getAllByDisplayValue('configured')).toHaveLength(2);
   });
 });

@@ -5,26 +5,90 @@ import { getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 import { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
-import { PLUGIN_ID } from '../../constants';
+import { MAX_HOST_SLOTS, PLUGIN_ID } from '../../constants';
 import type { AppJsonData } from '../../types';
+import { DEFAULT_HOST_NAME } from '../../utils/hosts';
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
+type Message = { severity: 'success' | 'error'; text: string } | null;
+
+/** One daemon as the page edits it; its token is sent only when typed, and never shown again. */
+interface HostDraft {
+  slot: number;
+  name: string;
+  apiUrl: string;
+  token: string;
+  tokenConfigured: boolean;
+}
+
+const keysOf = (slot: number) =>
+  slot === 0
+    ? { name: 'hostName', url: 'apiUrl', token: 'token' }
+    : { name: `host${slot}Name`, url: `host${slot}Url`, token: `host${slot}Token` };
+
+function draftsOf(meta: PluginMeta<AppJsonData>): HostDraft[] {
+  const jsonData = (meta.jsonData ?? {}) as Record<string, string | undefined>;
+  const drafts: HostDraft[] = [];
+  for (let slot = 0; slot <= MAX_HOST_SLOTS; slot++) {
+    const keys = keysOf(slot);
+    if (slot > 0 && !jsonData[keys.url]) {
+      continue;
+    }
+    drafts.push({
+      slot,
+      name: jsonData[keys.name] ?? (slot === 0 ? DEFAULT_HOST_NAME : ''),
+      apiUrl: jsonData[keys.url] ?? 'http://127.0.0.1:8787',
+      token: '',
+      tokenConfigured: Boolean(meta.secureJsonFields?.[keys.token]),
+    });
+  }
+  return drafts;
+}
+
 /**
- * The app's configuration: the control API's URL (jsonData) and its token (secureJsonData, sent
- * only when changed and never shown again), and a connection test through the plugin proxy.
+ * The app's configuration: this machine's daemon and up to eight more, each with a name (its
+ * Prometheus `host` label), the control API's URL (jsonData) and token (secureJsonData, sent only
+ * when changed), and a connection test through that host's own proxy routes.
  */
 export function AppConfig({ plugin }: AppConfigProps) {
   const meta = plugin.meta as PluginMeta<AppJsonData>;
-  const [apiUrl, setApiUrl] = useState(meta.jsonData?.apiUrl ?? 'http://127.0.0.1:8787');
-  const [token, setToken] = useState('');
-  const [tokenConfigured, setTokenConfigured] = useState(Boolean(meta.secureJsonFields?.token));
-  const [message, setMessage] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
+  const [hosts, setHosts] = useState(() => draftsOf(meta));
+  const [removed, setRemoved] = useState<number[]>([]);
+  const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
+
+  const update = (slot: number, change: Partial<HostDraft>) =>
+    setHosts((current) => current.map((host) => (host.slot === slot ? { ...host, ...change } : host)));
+
+  const freeSlot = () => {
+    for (let slot = 1; slot <= MAX_HOST_SLOTS; slot++) {
+      if (!hosts.some((host) => host.slot === slot)) {
+        return slot;
+      }
+    }
+    return undefined;
+  };
 
   const save = async () => {
     setBusy(true);
     try {
+      const jsonData: Record<string, string | undefined> = { ...(meta.jsonData as Record<string, string | undefined>) };
+      const secureJsonData: Record<string, string> = {};
+      for (const slot of removed) {
+        const keys = keysOf(slot);
+        delete jsonData[keys.name];
+        delete jsonData[keys.url];
+        secureJsonData[keys.token] = '';
+      }
+      for (const host of hosts) {
+        const keys = keysOf(host.slot);
+        jsonData[keys.name] = host.name.trim() || undefined;
+        jsonData[keys.url] = host.apiUrl.trim().replace(/\/+$/, '');
+        if (host.token) {
+          secureJsonData[keys.token] = host.token;
+        }
+      }
       await lastValueFrom(
         getBackendSrv().fetch({
           url: `api/plugins/${PLUGIN_ID}/settings`,
@@ -33,15 +97,13 @@ export function AppConfig({ plugin }: AppConfigProps) {
           data: {
             enabled: true,
             pinned: true,
-            jsonData: { ...meta.jsonData, apiUrl: apiUrl.trim().replace(/\/+$/, '') },
-            ...(token ? { secureJsonData: { token } } : {}),
+            jsonData,
+            ...(Object.keys(secureJsonData).length > 0 ? { secureJsonData } : {}),
           },
         })
       );
-      if (token) {
-        setTokenConfigured(true);
-        setToken('');
-      }
+      setHosts((current) => current.map((host) => (host.token ? { ...host, token: '', tokenConfigured: true } : host)));
+      setRemoved([]);
       setMessage({ severity: 'success', text: 'Saved.' });
     } catch (caught) {
       setMessage({ severity: 'error', text: `Could not save: ${describeError(caught)}` });
@@ -50,58 +112,119 @@ export function AppConfig({ plugin }: AppConfigProps) {
     }
   };
 
-  const test = async () => {
+  const test = async (host: HostDraft) => {
     setBusy(true);
+    const who = host.slot === 0 ? '' : `${host.name || `Host ${host.slot}`}: `;
     try {
-      const status = await new BreakwaterClient().status();
+      const status = await new BreakwaterClient(host.slot).status();
       setMessage({
         severity: 'success',
-        text: `Connected: ${status.containers.length} containers, Docker engine ${status.engine.reachable ? 'reachable' : 'NOT reachable'}, GPU watchdog ${status.watchdog.state}.`,
+        text: `${who}Connected: ${status.containers.length} containers, Docker engine ${status.engine.reachable ? 'reachable' : 'NOT reachable'}, GPU watchdog ${status.watchdog.state}.`,
       });
     } catch (caught) {
-      setMessage({ severity: 'error', text: describeError(caught) });
+      setMessage({ severity: 'error', text: `${who}${describeError(caught)}` });
     } finally {
       setBusy(false);
     }
   };
 
+  const anyUrlMissing = hosts.some((host) => !host.apiUrl.trim());
+  const next = freeSlot();
   return (
-    <FieldSet label="Control API">
-      <Field label="API URL" htmlFor="breakwater-api-url" description="Where Grafana's server reaches `deno task watch`, such as http://host.docker.internal:8787">
-        <Input
-          id="breakwater-api-url"
-          width={60}
-          value={apiUrl}
-          onChange={(event) => setApiUrl(event.currentTarget.value)}
-          placeholder="http://127.0.0.1:8787"
-        />
-      </Field>
-      <Field label="Token" htmlFor="breakwater-token" description="The bearer token breakwater printed at start, or BREAKWATER_TOKEN. Stored encrypted; never sent to browsers.">
-        <SecretInput
-          id="breakwater-token"
-          width={60}
-          isConfigured={tokenConfigured}
-          value={token}
-          onChange={(event) => setToken(event.currentTarget.value)}
-          onReset={() => {
-            setTokenConfigured(false);
-            setToken('');
+    <Stack direction="column" gap={2}>
+      {hosts.map((host) => (
+        <HostFields
+          key={host.slot}
+          host={host}
+          busy={busy}
+          onChange={(change) => update(host.slot, change)}
+          onTest={() => test(host)}
+          onRemove={() => {
+            setHosts((current) => current.filter((each) => each.slot !== host.slot));
+            setRemoved((current) => [...current, host.slot]);
           }}
         />
-      </Field>
+      ))}
       <Stack gap={1}>
-        <Button onClick={save} disabled={busy || !apiUrl.trim()}>
+        <Button onClick={save} disabled={busy || anyUrlMissing}>
           Save settings
         </Button>
-        <Button variant="secondary" onClick={test} disabled={busy}>
-          Test connection
-        </Button>
+        {next !== undefined && (
+          <Button
+            variant="secondary"
+            icon="plus"
+            onClick={() =>
+              setHosts((current) => [...current, { slot: next, name: '', apiUrl: '', token: '', tokenConfigured: false }])
+            }
+          >
+            Add a host
+          </Button>
+        )}
       </Stack>
       {message && (
         <Alert severity={message.severity} title={message.severity === 'success' ? 'OK' : 'Problem'} onRemove={() => setMessage(null)}>
           {message.text}
         </Alert>
       )}
+    </Stack>
+  );
+}
+
+interface HostFieldsProps {
+  host: HostDraft;
+  busy: boolean;
+  onChange: (change: Partial<HostDraft>) => void;
+  onTest: () => void;
+  onRemove: () => void;
+}
+
+/** One daemon's fields. This machine's keep the names the page always had; others say their slot. */
+function HostFields({ host, busy, onChange, onTest, onRemove }: HostFieldsProps) {
+  const own = host.slot === 0;
+  const label = (text: string) => (own ? text : `Host ${host.slot} ${text === 'API URL' ? text : text.toLowerCase()}`);
+  const id = (field: string) => `breakwater-${field}${own ? '' : `-${host.slot}`}`;
+  return (
+    <FieldSet label={own ? 'Control API' : `Host ${host.slot}${host.name ? `: ${host.name}` : ''}`}>
+      <Field label={label('Name')} htmlFor={id('name')} description="The machine's name: its host label in Prometheus and on the dashboards">
+        <Input id={id('name')} width={30} value={host.name} onChange={(event) => onChange({ name: event.currentTarget.value })} />
+      </Field>
+      <Field
+        label={label('API URL')}
+        htmlFor={id('api-url')}
+        description="Where Grafana's server reaches that machine's `deno task watch`, such as http://host.docker.internal:8787"
+      >
+        <Input
+          id={id('api-url')}
+          width={60}
+          value={host.apiUrl}
+          onChange={(event) => onChange({ apiUrl: event.currentTarget.value })}
+          placeholder="http://127.0.0.1:8787"
+        />
+      </Field>
+      <Field
+        label={label('Token')}
+        htmlFor={id('token')}
+        description="The bearer token that breakwater printed at start, or its BREAKWATER_TOKEN. Stored encrypted; never sent to browsers or to another host."
+      >
+        <SecretInput
+          id={id('token')}
+          width={60}
+          isConfigured={host.tokenConfigured}
+          value={host.token}
+          onChange={(event) => onChange({ token: event.currentTarget.value })}
+          onReset={() => onChange({ token: '', tokenConfigured: false })}
+        />
+      </Field>
+      <Stack gap={1}>
+        <Button variant="secondary" onClick={onTest} disabled={busy}>
+          {own ? 'Test connection' : `Test host ${host.slot}`}
+        </Button>
+        {!own && (
+          <Button variant="destructive" fill="outline" onClick={onRemove} disabled={busy}>
+            {`Remove host ${host.slot}`}
+          </Button>
+        )}
+      </Stack>
     </FieldSet>
   );
 }

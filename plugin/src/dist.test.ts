@@ -24,16 +24,20 @@ describe('the build (npm run build)', () => {
     // The KPI dashboard is provisioned (provisioning/dashboards): the app includes none, so the two never fight over one uid.
     expect(app.includes.filter((include: { type: string }) => include.type === 'dashboard')).toEqual([]);
     expect(existsSync(path.join(dist, 'dashboards'))).toBe(false);
+    const own = ['GET status Viewer', 'GET journal Viewer', 'GET healthz Viewer', 'POST containers/* Editor', 'POST watchdog/* Editor'];
+    const slots = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((slot) =>
+      own.map((route) => route.replace(/^(\w+) /, `$1 hosts/${slot}/`))
+    );
     expect(app.routes.map((r: { path: string; method: string; reqRole: string }) => `${r.method} ${r.path} ${r.reqRole}`)).toEqual([
-      'GET status Viewer',
-      'GET journal Viewer',
-      'GET healthz Viewer',
-      'POST containers/* Editor',
-      'POST watchdog/* Editor',
+      ...own,
+      ...slots,
     ]);
     for (const route of app.routes) {
-      expect(route.url.startsWith('{{ .JsonData.apiUrl }}/')).toBe(true);
-      expect(route.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }]);
+      const slot = /^hosts\/(\d)\//.exec(route.path)?.[1];
+      expect(route.url.startsWith(slot ? `{{ .JsonData.host${slot}Url }}/` : '{{ .JsonData.apiUrl }}/')).toBe(true);
+      expect(route.headers).toEqual([
+        { name: 'Authorization', content: `Bearer {{ .SecureJsonData.${slot ? `host${slot}Token` : 'token'} }}` },
+      ]);
     }
   });
 });

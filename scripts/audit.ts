@@ -17,7 +17,7 @@ import {
   summarizeFindings,
 } from "./lib/audit/mod.ts";
 import { runCommand, TABLE_OPTIONS, WIDE_USAGE } from "./lib/cli/command.ts";
-import { tableWidth } from "./lib/text/table.ts";
+import { tableWidth } from "./lib/cli/table_width.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";

@@ -5,7 +5,8 @@
 import { runCommand, TABLE_OPTIONS, WIDE_USAGE } from "./lib/cli/command.ts";
 import { UsageError } from "./lib/usage_error.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
-import { formatTable, tableWidth } from "./lib/text/table.ts";
+import { formatTable } from "./lib/text/table.ts";
+import { tableWidth } from "./lib/cli/table_width.ts";
 import { runDoctor } from "./lib/doctor/run_doctor.ts";
 
 await runCommand({

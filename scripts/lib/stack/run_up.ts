@@ -244,28 +244,12 @@ async function ensureEnv(
   const text = await Deno.readTextFile(layout.envFile).catch(() => null);
   if (text !== null) {
     const values = parseEnv(text);
-    const problems: string[] = [];
-    if (values.get("BREAKWATER_TOKEN") !== token) {
-      problems.push(
-        `its BREAKWATER_TOKEN differs from ${layout.tokenFile}: make them the same (or remove ` +
-          ".env to have it written again)",
-      );
-    }
-    for (const key of DATA_DIR_KEYS) {
-      const path = values.get(key);
-      if (!path || !isAbsolute(path)) {
-        problems.push(
-          `${key}=${
-            path ?? ""
-          } must be an absolute folder (Docker binds a volume's device only by absolute path)`,
-        );
-      }
-    }
-    const flags = [options.dataDir && "--data", options.grafanaPassword && "--grafana-password"]
-      .filter(Boolean);
-    if (flags.length > 0) {
-      problems.push(`${flags.join(" and ")} apply to a new .env only: edit it, or remove it`);
-    }
+    const problems = envProblems(values, {
+      token,
+      tokenFile: layout.tokenFile,
+      newOnlyFlags: [options.dataDir && "--data", options.grafanaPassword && "--grafana-password"]
+        .filter((flag): flag is string => Boolean(flag)),
+    });
     return problems.length > 0
       ? { problem: `${layout.envFile}: ${problems.join("; ")}` }
       : { values, created: false };
@@ -332,4 +316,37 @@ async function missingImages(engine: Engine, services: readonly StackService[]):
   const images = [...new Set(services.flatMap((service) => service.image ? [service.image] : []))];
   const present = await Promise.all(images.map((image) => engine.hasImage(image)));
   return images.filter((_, index) => !present[index]);
+}
+
+/**
+ * What is wrong with an existing `.env` for this stack: a token other than the token file's, data
+ * folders that are not absolute, flags that only shape a new `.env`. Pure.
+ */
+export function envProblems(
+  values: ReadonlyMap<string, string>,
+  expected: { token: string; tokenFile: string; newOnlyFlags: readonly string[] },
+): string[] {
+  const problems: string[] = [];
+  if (values.get("BREAKWATER_TOKEN") !== expected.token) {
+    problems.push(
+      `its BREAKWATER_TOKEN differs from ${expected.tokenFile}: make them the same (or remove ` +
+        ".env to have it written again)",
+    );
+  }
+  for (const key of DATA_DIR_KEYS) {
+    const path = values.get(key);
+    if (!path || !isAbsolute(path)) {
+      problems.push(
+        `${key}=${
+          path ?? ""
+        } must be an absolute folder (Docker binds a volume's device only by absolute path)`,
+      );
+    }
+  }
+  if (expected.newOnlyFlags.length > 0) {
+    problems.push(
+      `${expected.newOnlyFlags.join(" and ")} apply to a new .env only: edit it, or remove it`,
+    );
+  }
+  return problems;
 }

@@ -25,6 +25,7 @@ export async function readStackContainers(
       id: container.id,
       state: snapshot.state,
       health: snapshot.health,
+      labels: container.labels,
     };
   }));
 }

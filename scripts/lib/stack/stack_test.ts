@@ -3,6 +3,7 @@ import { defaultServices, describeServices, isUp } from "./compose_services.ts";
 import { parseEnv, renderEnv } from "./env_file.ts";
 import { interpolate, interpolateDocument, InterpolationError } from "./interpolate.ts";
 import { pluginNeedsBuild } from "./plugin_build.ts";
+import { envProblems } from "./run_up.ts";
 import { type Platform, reachability } from "./reachability.ts";
 
 Deno.test(".env: values, quotes and comments as Compose reads them; rendered from the example", () => {
@@ -58,8 +59,8 @@ Deno.test("the services up runs: those without a profile; up means healthy, or r
     { name: "built", image: null, healthcheck: false },
   ]);
   const containers = [
-    { service: "ollama", id: "1", state: "running", health: "starting" },
-    { service: "exporter", id: "2", state: "running", health: "none" },
+    { service: "ollama", id: "1", state: "running", health: "starting", labels: {} },
+    { service: "exporter", id: "2", state: "running", health: "none", labels: {} },
   ];
   assert.deepEqual(containers.map(isUp), [false, true]);
   assert.equal(
@@ -99,4 +100,21 @@ Deno.test("reaching the daemon from the containers: a loopback bind is told what
     reachability({ ...base, apiHost: "0.0.0.0", allowedHosts: ["x"], platform: "linux" }).fix!,
     /add host\.docker\.internal to api\.allowedHosts/,
   );
+});
+
+Deno.test("an existing .env: another token, relative data folders and new-only flags are problems", () => {
+  const good = new Map([
+    ["BREAKWATER_TOKEN", "t"],
+    ["MODELS_DIR", "/d/ollama"],
+    ["PROMETHEUS_DIR", "/d/prometheus"],
+    ["GRAFANA_DIR", "/d/grafana"],
+  ]);
+  const expected = { token: "t", tokenFile: "secrets/breakwater-token", newOnlyFlags: [] };
+  assert.deepEqual(envProblems(good, expected), []);
+  const bad = new Map([...good, ["BREAKWATER_TOKEN", "other"], ["MODELS_DIR", "./data/ollama"]]);
+  assert.deepEqual(envProblems(bad, { ...expected, newOnlyFlags: ["--data"] }), [
+    "its BREAKWATER_TOKEN differs from secrets/breakwater-token: make them the same (or remove .env to have it written again)",
+    "MODELS_DIR=./data/ollama must be an absolute folder (Docker binds a volume's device only by absolute path)",
+    "--data apply to a new .env only: edit it, or remove it",
+  ]);
 });

@@ -37,19 +37,6 @@ function fitWidths(widths: number[], headers: readonly string[], maxWidth: numbe
   }
 }
 
-/**
- * The width tables are cut to: the terminal's, when output goes to one and `--wide` is not
- * given; none otherwise (a pipe or a file gets every character).
- */
-export function tableWidth(wide: boolean): number | undefined {
-  if (wide || !Deno.stdout.isTerminal()) return undefined;
-  try {
-    return Deno.consoleSize().columns;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Bytes in binary units, as `docker stats` shows them: `512MiB`, `1.5GiB`. */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -15,8 +15,10 @@ const RESULTS = ['all', 'ok', 'failed', 'skipped', 'dry-run', 'noted'] as const;
 
 /** The app's page: the control view full-page and the whole journal with filters, for the chosen host. */
 export function App({ meta }: AppRootProps<AppJsonData>) {
-  const hosts = useHosts(meta.jsonData);
-  return <HostSwitch hosts={hosts}>{(client) => <HostPage client={client} />}</HostSwitch>;
+  const { hosts, error } = useHosts(meta.jsonData);
+  return (
+    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <HostPage client={client} />}</HostSwitch>
+  );
 }
 
 function HostPage({ client }: { client: BreakwaterClient }) {

@@ -7,7 +7,7 @@ import { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
 import { MAX_HOST_SLOTS, PLUGIN_ID } from '../../constants';
 import type { AppJsonData } from '../../types';
-import { DEFAULT_HOST_NAME } from '../../utils/hosts';
+import { DEFAULT_HOST_NAME, hostKeys } from '../../utils/hosts';
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
@@ -22,16 +22,11 @@ interface HostDraft {
   tokenConfigured: boolean;
 }
 
-const keysOf = (slot: number) =>
-  slot === 0
-    ? { name: 'hostName', url: 'apiUrl', token: 'token' }
-    : { name: `host${slot}Name`, url: `host${slot}Url`, token: `host${slot}Token` };
-
 function draftsOf(meta: PluginMeta<AppJsonData>): HostDraft[] {
   const jsonData = (meta.jsonData ?? {}) as Record<string, string | undefined>;
   const drafts: HostDraft[] = [];
   for (let slot = 0; slot <= MAX_HOST_SLOTS; slot++) {
-    const keys = keysOf(slot);
+    const keys = hostKeys(slot);
     if (slot > 0 && !jsonData[keys.url]) {
       continue;
     }
@@ -76,13 +71,13 @@ export function AppConfig({ plugin }: AppConfigProps) {
       const jsonData: Record<string, string | undefined> = { ...(meta.jsonData as Record<string, string | undefined>) };
       const secureJsonData: Record<string, string> = {};
       for (const slot of removed) {
-        const keys = keysOf(slot);
+        const keys = hostKeys(slot);
         delete jsonData[keys.name];
         delete jsonData[keys.url];
         secureJsonData[keys.token] = '';
       }
       for (const host of hosts) {
-        const keys = keysOf(host.slot);
+        const keys = hostKeys(host.slot);
         jsonData[keys.name] = host.name.trim() || undefined;
         jsonData[keys.url] = host.apiUrl.trim().replace(/\/+$/, '');
         if (host.token) {

@@ -23,6 +23,16 @@ const view = (client: { slot: number }, host: { name: string }) => (
 describe('HostSwitch', () => {
   beforeEach(() => locationService.replace('/d/breakwater-kpi'));
 
+  it("says so when the app's hosts could not be read, and shows this machine's daemon", () => {
+    render(
+      <HostSwitch hosts={[hosts[0]]} hostsError="Permission denied">
+        {view}
+      </HostSwitch>
+    );
+    expect(screen.getByText("The app's other hosts could not be read: Permission denied")).toBeInTheDocument();
+    expect(screen.getByText('desktop through slot 0')).toBeInTheDocument();
+  });
+
   it('with one daemon shows its view alone, with no picker', () => {
     render(<HostSwitch hosts={[hosts[0]]}>{view}</HostSwitch>);
     expect(screen.getByText('desktop through slot 0')).toBeInTheDocument();

@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { locationService } from '@grafana/runtime';
-import { RadioButtonGroup, Stack } from '@grafana/ui';
+import { Alert, RadioButtonGroup, Stack } from '@grafana/ui';
 import { BreakwaterClient } from '../../api/client';
 import type { BreakwaterHost } from '../../utils/hosts';
 import { HostsOverview } from '../HostsOverview/HostsOverview';
@@ -11,6 +11,8 @@ const ALL = '$__all';
 
 interface Props {
   hosts: BreakwaterHost[];
+  /** Why the configured hosts could not be read, when they could not. */
+  hostsError?: string;
   /** What to show for one host, talking to it through its own client. */
   children: (client: BreakwaterClient, host: BreakwaterHost) => React.ReactNode;
 }
@@ -20,14 +22,23 @@ interface Props {
  * panels below follow it), an "All hosts" overview, and the chosen host's view. With one daemon it
  * shows that daemon's view alone, as before.
  */
-export function HostSwitch({ hosts, children }: Props) {
+export function HostSwitch({ hosts, hostsError, children }: Props) {
   const wanted = useHostVariable();
   const chosen = typeof wanted === 'string' && wanted !== ALL ? hosts.find((host) => host.name === wanted) : undefined;
   const showAll = hosts.length > 1 && !chosen;
   const host = chosen ?? hosts[0];
   const client = useMemo(() => new BreakwaterClient(host.slot), [host.slot]);
   if (hosts.length <= 1) {
-    return <>{children(client, host)}</>;
+    return (
+      <>
+        {hostsError && (
+          <Alert severity="warning" title="Only this machine's daemon is shown">
+            {`The app's other hosts could not be read: ${hostsError}`}
+          </Alert>
+        )}
+        {children(client, host)}
+      </>
+    );
   }
   const choose = (name: string) => locationService.partial({ [HOST_VARIABLE]: name }, true);
   return (

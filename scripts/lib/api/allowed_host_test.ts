@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { allowedHost } from "./allowed_host.ts";
+import { allowedHost, isLoopback, parseAuthority } from "./allowed_host.ts";
 
 Deno.test("Host: loopback names and the listener's names pass, any port; others are refused", () => {
   const names = ["127.0.0.1", "host.docker.internal"];
@@ -11,4 +11,23 @@ Deno.test("Host: loopback names and the listener's names pass, any port; others 
     assert.equal(allowedHost(host, names), false, host);
   }
   assert.equal(allowedHost("0.0.0.0", ["0.0.0.0"]), false, "a wildcard listen address is no name");
+});
+
+Deno.test("Host: loopback is an address, not a prefix; a Host is one host and one port", () => {
+  for (
+    const host of ["127.attacker.example", "127.0.0.1.nip.io", "127.evil", "localhost.localdomain"]
+  ) {
+    assert.equal(isLoopback(host), false, host);
+    assert.equal(allowedHost(host, []), false, host);
+  }
+  for (const host of ["127.0.0.1", "127.1", "::1", "[::1]", "localhost"]) {
+    assert.equal(isLoopback(host), true, host);
+  }
+  for (
+    const host of ["127.0.0.1/x?", "127.0.0.1:70000", "127.0.0.1 :80", "a b", "u@127.0.0.1", "a,b"]
+  ) {
+    assert.equal(parseAuthority(host), null, host);
+  }
+  assert.deepEqual(parseAuthority("Example.COM.:80"), { hostname: "example.com", port: 80 });
+  assert.equal(allowedHost("192.168.1.20:8787", ["0.0.0.0", "192.168.1.20"]), true);
 });

@@ -4,7 +4,8 @@ import { UsageError } from "../usage_error.ts";
 import { ApiError } from "./api_error.ts";
 import { allowedHost } from "./allowed_host.ts";
 export { isLoopback } from "./allowed_host.ts";
-import { parseRequestHead, RequestHeadError } from "./request_head.ts";
+import { type RequestHead, RequestHeadError } from "./request_head.ts";
+import { type ParsedRequest, RequestParser } from "./request_parser.ts";
 
 /** A running control API server. */
 export interface ApiServer {
@@ -46,22 +47,32 @@ export interface ServeApiOptions {
   onAcceptError?: (error: Error) => void;
   /** Accepting works again after a failure. */
   onAcceptRecovered?: () => void;
+  /**
+   * Serving a connection failed in a way no rule foresaw (a bug, not a bad request): the
+   * connection is closed and the server goes on.
+   */
+  onConnectionError?: (error: Error) => void;
   limits?: Partial<ServerLimits>;
 }
 
+/** Where a connection is: waiting between requests, receiving one, or being answered. */
+type Phase = "idle" | "receiving" | "answering";
+
 interface Connection {
   conn: Deno.Conn;
-  /** Between requests (or before the first): may be closed to make room. */
-  idle: boolean;
+  phase: Phase;
+  /** When it entered its phase. */
   since: number;
 }
 
 /**
  * Serves `handler` over HTTP/1.1 on `host:port` with the limits a daemon needs and `Deno.serve`
- * does not give: a deadline for each request's head, body and answer; a cap on connections (the
- * longest-idle is closed to make room, so a flood of idle connections cannot lock others out);
- * accept errors survived; `Host` checked against the listener's names (DNS rebinding); no chunked
- * request bodies (the API's bodies are small JSON).
+ * does not give (measured in docs/control-api.md): a deadline for each request's head, body and
+ * answer; a cap on connections (to make room, the longest-idle connection is closed, else the
+ * one receiving the longest, so neither idle nor slow clients can lock others out); accept errors
+ * survived; `Host` checked against the listener's names (DNS rebinding). Requests are framed by
+ * {@linkcode RequestParser}. Whatever a client sends, it gets an answer or a closed connection,
+ * never an exception out of this server.
  */
 export function serveApi(options: ServeApiOptions): ApiServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -81,23 +92,31 @@ export function serveApi(options: ServeApiOptions): ApiServer {
   const address = listener.addr as Deno.NetAddr;
   const connections = new Set<Connection>();
   const stopping = new AbortController();
-  const allowed = [options.host, ...(options.allowedHosts ?? [])];
-
-  const evictIdle = () => {
-    let oldest: Connection | undefined;
-    for (const connection of connections) {
-      if (connection.idle && (!oldest || connection.since < oldest.since)) oldest = connection;
-    }
-    if (oldest) close(oldest);
-    return oldest !== undefined;
+  const context: ServeContext = {
+    handler: options.handler,
+    limits,
+    allowed: [options.host, ...(options.allowedHosts ?? [])],
   };
+
   const close = (connection: Connection) => {
     connections.delete(connection);
-    try {
-      connection.conn.close();
-    } catch {
-      // already closed
+    closeQuietly(connection.conn);
+  };
+  /** Closes the oldest idle connection, else the oldest receiving one; false when none is. */
+  const makeRoom = () => {
+    for (const phase of ["idle", "receiving"] as const) {
+      let oldest: Connection | undefined;
+      for (const connection of connections) {
+        if (connection.phase === phase && (!oldest || connection.since < oldest.since)) {
+          oldest = connection;
+        }
+      }
+      if (oldest) {
+        close(oldest);
+        return true;
+      }
     }
+    return false;
   };
 
   const accepting = (async () => {
@@ -120,15 +139,15 @@ export function serveApi(options: ServeApiOptions): ApiServer {
         options.onAcceptRecovered?.();
       }
       retryMs = 10;
-      if (connections.size >= limits.maxConnections && !evictIdle()) {
-        conn.close();
+      if (connections.size >= limits.maxConnections && !makeRoom()) {
+        closeQuietly(conn);
         continue;
       }
-      const connection: Connection = { conn, idle: true, since: Date.now() };
+      const connection: Connection = { conn, phase: "idle", since: Date.now() };
       connections.add(connection);
-      void serveConnection(connection, { ...options, limits, allowed }).finally(() =>
-        close(connection)
-      );
+      serveConnection(connection, context)
+        .catch((error) => options.onConnectionError?.(error as Error))
+        .finally(() => close(connection));
     }
   })();
 
@@ -139,7 +158,7 @@ export function serveApi(options: ServeApiOptions): ApiServer {
       stopping.abort();
       listener.close();
       await accepting;
-      for (const connection of connections) if (connection.idle) close(connection);
+      for (const connection of connections) if (connection.phase !== "answering") close(connection);
       const deadline = Date.now() + limits.transferTimeoutMs;
       while (connections.size > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -155,63 +174,110 @@ interface ServeContext {
   allowed: string[];
 }
 
+const CONTINUE = new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+/** Answers a connection's requests in order until it closes, breaks a rule or runs late. */
 async function serveConnection(connection: Connection, context: ServeContext): Promise<void> {
   const { conn } = connection;
-  const reader = new ConnectionReader(conn);
-  while (true) {
-    connection.idle = true;
+  const { limits } = context;
+  const parser = new RequestParser(limits);
+  const enter = (phase: Phase) => {
+    connection.phase = phase;
     connection.since = Date.now();
-    let head;
-    try {
-      const bytes = await reader.readHead(context.limits);
-      if (bytes === null) return; // closed by the client between requests
-      connection.idle = false;
-      head = parseRequestHead(bytes, context.limits.maxBodyBytes);
-    } catch (error) {
-      if (error instanceof RequestHeadError) {
-        await send(conn, new ApiError(error.status, error.code, error.message).toResponse(), {
+  };
+  /** The head whose Host and `Expect` were dealt with before its body came. */
+  let admitted: RequestHead | null = null;
+  let deadline = Date.now() + limits.headerTimeoutMs;
+  while (true) {
+    const request = parser.take();
+    if (request) {
+      enter("answering");
+      const keepOpen = await answer(conn, request, admitted === request.head, context);
+      admitted = null;
+      if (!keepOpen || parser.upgraded) return;
+      enter("idle");
+      deadline = Date.now() + limits.headerTimeoutMs;
+      continue;
+    }
+    const waiting = parser.awaitingBody;
+    if (waiting && admitted !== waiting) {
+      const refusal = misdirected(waiting, context.allowed);
+      if (refusal) {
+        await send(conn, refusal, {
           keepAlive: false,
           head: false,
-          timeoutMs: context.limits.transferTimeoutMs,
+          timeoutMs: limits.transferTimeoutMs,
         });
+        return;
       }
+      admitted = waiting;
+      deadline = Date.now() + limits.transferTimeoutMs;
+      if (waiting.expectContinue && !await write(conn, CONTINUE, limits.transferTimeoutMs)) return;
+    }
+    const chunk = await read(conn, deadline - Date.now());
+    if (chunk === null) return; // closed by the client, or late
+    if (connection.phase === "idle") enter("receiving");
+    try {
+      parser.feed(chunk);
+    } catch (error) {
+      if (!(error instanceof RequestHeadError)) throw error;
+      await send(conn, new ApiError(error.status, error.code, error.message).toResponse(), {
+        keepAlive: false,
+        head: false,
+        timeoutMs: limits.transferTimeoutMs,
+      });
       return;
     }
-    const host = head.headers.get("host") ?? "";
-    let response: Response;
-    let body: Uint8Array | null = null;
-    if (!allowedHost(host, context.allowed)) {
-      response = new ApiError(
-        421,
-        "misdirected_request",
-        `Host "${host}" does not name this server; use 127.0.0.1, localhost or a name in ` +
-          "api.allowedHosts",
-      ).toResponse();
-      head.keepAlive = false;
-    } else {
-      if (head.contentLength > 0) {
-        body = await reader.readBody(head.contentLength, context.limits.transferTimeoutMs);
-        if (body === null) return;
-      }
-      const request = new Request(`http://${host}${head.target}`, {
-        method: head.method,
-        headers: head.headers,
-        body: body && head.method !== "GET" && head.method !== "HEAD"
-          ? body as BufferSource
-          : undefined,
-      });
-      response = await context.handler(request).catch((error) =>
-        new ApiError(500, "internal", (error as Error)?.message ?? String(error)).toResponse()
-      );
-    }
-    const sent = await send(conn, response, {
-      keepAlive: head.keepAlive,
-      head: head.method === "HEAD",
-      timeoutMs: context.limits.transferTimeoutMs,
-    });
-    if (!sent || !head.keepAlive) return;
   }
 }
+
+/** Answers one whole request; whether the connection may carry another. */
+async function answer(
+  conn: Deno.Conn,
+  { head, body }: ParsedRequest,
+  hostChecked: boolean,
+  context: ServeContext,
+): Promise<boolean> {
+  const refusal = hostChecked ? null : misdirected(head, context.allowed);
+  let response: Response;
+  if (refusal) {
+    response = refusal;
+  } else if (head.path === "*") {
+    response = new Response(null, { status: 204, headers: { allow: "GET, HEAD, POST" } });
+  } else {
+    const request = new Request(`http://breakwater.invalid${head.path}`, {
+      method: head.method,
+      headers: head.headers,
+      body: body.length > 0 && head.method !== "GET" && head.method !== "HEAD"
+        ? body as BufferSource
+        : undefined,
+    });
+    response = await context.handler(request).catch((error) =>
+      new ApiError(500, "internal", (error as Error)?.message ?? String(error)).toResponse()
+    );
+  }
+  const keepAlive = head.keepAlive && !refusal;
+  const sent = await send(conn, response, {
+    keepAlive,
+    head: head.method === "HEAD",
+    timeoutMs: context.limits.transferTimeoutMs,
+  });
+  return sent && keepAlive;
+}
+
+/** The 421 answer for a request that names another server, or `null` when it names this one. */
+function misdirected(head: RequestHead, allowed: readonly string[]): Response | null {
+  if (allowedHost(head.authority, allowed)) return null;
+  return new ApiError(
+    421,
+    "misdirected_request",
+    `Host "${head.authority.slice(0, 100)}" does not name this server; use 127.0.0.1, localhost ` +
+      "or a name in api.allowedHosts",
+  ).toResponse();
+}
+
+/** RFC 9110 §6.4.1: these statuses have no content, and so no Content-Length. */
+const NO_CONTENT = new Set([204, 304]);
 
 /** Writes a whole response; `false` when the client did not take it in time. */
 async function send(
@@ -219,42 +285,56 @@ async function send(
   response: Response,
   options: { keepAlive: boolean; head: boolean; timeoutMs: number },
 ): Promise<boolean> {
-  const body = new Uint8Array(await response.arrayBuffer());
+  const empty = NO_CONTENT.has(response.status);
+  const body = empty ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
   const reason = response.statusText || STATUS_CODES[response.status] || "Status";
   const lines = [`HTTP/1.1 ${response.status} ${reason}`];
   response.headers.forEach((value, name) => {
-    if (name !== "content-length" && name !== "connection") lines.push(`${name}: ${value}`);
+    if (!["content-length", "connection", "transfer-encoding"].includes(name)) {
+      lines.push(`${name}: ${value}`);
+    }
   });
-  lines.push(`content-length: ${body.length}`);
+  if (!empty) lines.push(`content-length: ${body.length}`);
   lines.push(`connection: ${options.keepAlive ? "keep-alive" : "close"}`);
   const headBytes = new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n");
-  const bytes = options.head ? headBytes : concat(headBytes, body);
-  return await withDeadline(conn, options.timeoutMs, async () => {
-    let written = 0;
-    while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-  });
+  return await write(conn, options.head ? headBytes : concat(headBytes, body), options.timeoutMs);
 }
 
-/** Runs `work` on `conn`, closing the connection if it takes longer than `ms`. */
-async function withDeadline(conn: Deno.Conn, ms: number, work: () => Promise<void>) {
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
-  }, ms);
-  let done = true;
+/** Writes all of `bytes`, closing the connection if the client does not take them in time. */
+async function write(conn: Deno.Conn, bytes: Uint8Array, timeoutMs: number): Promise<boolean> {
+  const timer = setTimeout(() => closeQuietly(conn), timeoutMs);
   try {
-    await work();
+    let written = 0;
+    while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+    return true;
   } catch {
-    done = false;
+    return false;
   } finally {
     clearTimeout(timer);
   }
-  return done && !timedOut;
+}
+
+/** The next bytes; `null` when the client closed, the connection broke or `ms` ran out. */
+async function read(conn: Deno.Conn, ms: number): Promise<Uint8Array | null> {
+  if (ms <= 0) return null;
+  const buffer = new Uint8Array(4096);
+  const timer = setTimeout(() => closeQuietly(conn), ms);
+  try {
+    const count = await conn.read(buffer);
+    return count === null ? null : buffer.subarray(0, count);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -262,86 +342,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   all.set(a, 0);
   all.set(b, a.length);
   return all;
-}
-
-/** Reads a connection's bytes under deadlines, keeping what came after a request's head. */
-class ConnectionReader {
-  #buffered: Uint8Array = new Uint8Array(0);
-
-  constructor(readonly conn: Deno.Conn) {}
-
-  /**
-   * The next request's head up to and including the blank line; `null` when the client closed
-   * before sending anything.
-   * @throws {RequestHeadError} when it is too large; any error when it is late or cut short.
-   */
-  async readHead(limits: ServerLimits): Promise<Uint8Array | null> {
-    const deadline = Date.now() + limits.headerTimeoutMs;
-    while (true) {
-      const end = indexOfBlankLine(this.#buffered);
-      if (end >= 0) {
-        const head = this.#buffered.subarray(0, end + 4);
-        this.#buffered = this.#buffered.slice(end + 4);
-        return head;
-      }
-      if (this.#buffered.length > limits.maxHeadBytes) {
-        throw new RequestHeadError(431, "headers_too_large", "the request head is too large");
-      }
-      const chunk = await this.#read(deadline - Date.now());
-      if (chunk === null) {
-        if (this.#buffered.length === 0) return null;
-        throw new Error("connection closed inside a request head");
-      }
-      this.#buffered = concat(this.#buffered, chunk);
-    }
-  }
-
-  /** Exactly `length` bytes of body; `null` when they do not come in time. */
-  async readBody(length: number, timeoutMs: number): Promise<Uint8Array | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#buffered.length < length) {
-      const chunk = await this.#read(deadline - Date.now()).catch(() => null);
-      if (chunk === null) return null;
-      this.#buffered = concat(this.#buffered, chunk);
-    }
-    const body = this.#buffered.slice(0, length);
-    this.#buffered = this.#buffered.slice(length);
-    return body;
-  }
-
-  async #read(ms: number): Promise<Uint8Array | null> {
-    if (ms <= 0) throw new Error("timed out");
-    const buffer = new Uint8Array(4096);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        this.conn.close();
-      } catch {
-        // already closed
-      }
-    }, ms);
-    try {
-      const count = await this.conn.read(buffer);
-      if (count === null) return null;
-      return buffer.subarray(0, count);
-    } catch (error) {
-      if (timedOut) throw new Error("timed out");
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-function indexOfBlankLine(bytes: Uint8Array): number {
-  for (let index = 0; index + 3 < bytes.length; index++) {
-    if (
-      bytes[index] === 13 && bytes[index + 1] === 10 && bytes[index + 2] === 13 &&
-      bytes[index + 3] === 10
-    ) {
-      return index;
-    }
-  }
-  return -1;
 }

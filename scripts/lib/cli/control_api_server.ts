@@ -108,6 +108,8 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
     onAcceptError: (error) =>
       parts.faults.raise("api", `the control API cannot accept connections: ${error.message}`),
     onAcceptRecovered: () => parts.faults.clear("api"),
+    onConnectionError: (error) =>
+      log.log("warn", `control API: a connection ended in an unforeseen error: ${error.message}`),
   });
   log.log("info", `control API listening on ${server.url}`, {
     token: token.source === "BREAKWATER_TOKEN" ? "from BREAKWATER_TOKEN" : token.path,

@@ -171,3 +171,237 @@ Deno.test({
     }, { fileLimit: 1024 });
   },
 });
+
+/** A small seeded generator, so that a failing run can be replayed with its seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FUZZ_METHODS = [
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "TRACE",
+  "TRACK",
+  "CONNECT",
+  "FOO",
+  "get",
+  "G ET",
+  "",
+  "M-SEARCH",
+  "\x00GET",
+];
+const FUZZ_TARGETS = [
+  "/healthz",
+  "/api/v1/status",
+  "/api/v1/containers/x/restart",
+  "/api/v1/journal?limit=abc",
+  "/api/v1/watchdog/arm",
+  "/metrics",
+  "*",
+  "http://127.0.0.1/healthz",
+  "http://evil.example/",
+  "//evil.example/x",
+  "/%ZZ",
+  "/a b",
+  "/\xff\xfe",
+  "",
+  "/" + "a".repeat(20_000),
+];
+const FUZZ_VERSIONS = [
+  "HTTP/1.1",
+  "HTTP/1.1",
+  "HTTP/1.0",
+  "HTTP/2.0",
+  "HTTP/1.x",
+  "",
+  "HTTP/1.1 x",
+];
+const FUZZ_HOSTS = [
+  "127.0.0.1",
+  "localhost:1",
+  "[::1]",
+  "127.0.0.1:70000",
+  "127.attacker.example",
+  "a b",
+  "127.0.0.1/x?",
+  "",
+  "evil.example",
+  "127.0.0.1, evil.example",
+];
+
+/** One request a well-behaved client would never send, as bytes. */
+function fuzzRequest(random: () => number, token: string): Uint8Array {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+  const fields: [string, string][] = [["Host", pick(FUZZ_HOSTS)]];
+  if (random() < 0.5) {
+    fields.push(["Authorization", random() < 0.2 ? `Bearer ${token}` : "Bearer x"]);
+  }
+  if (random() < 0.4) {
+    fields.push(["Content-Length", pick(["0", "2", "10", "-1", "abc", "99999999"])]);
+  }
+  if (random() < 0.2) fields.push(["Transfer-Encoding", pick(["chunked", "gzip", "chunked, x"])]);
+  if (random() < 0.2) fields.push(["Expect", pick(["100-continue", "nothing"])]);
+  if (random() < 0.3) fields.push(["Connection", pick(["close", "keep-alive", "upgrade"])]);
+  if (random() < 0.1) fields.push(["Upgrade", "websocket"]);
+  const mutations = Math.floor(random() * 4);
+  for (let index = 0; index < mutations; index++) {
+    const at = Math.floor(random() * fields.length);
+    switch (Math.floor(random() * 5)) {
+      case 0: // duplicated
+        if (fields[at]) fields.push(fields[at]);
+        break;
+      case 1: // dropped
+        fields.splice(at, 1);
+        break;
+      case 2: // oversized
+        fields.push(["X-Big", "b".repeat(Math.floor(random() * 40_000))]);
+        break;
+      case 3: // bad bytes
+        fields.push([
+          pick(["X\x00", "X Y", "", ":", "X-Ok"]),
+          pick(["\x01", "a\rb", "\xff", " fold"]),
+        ]);
+        break;
+      default: // a line with no colon, or an obs-fold
+        fields.push([pick(["no colon here", " continued"]), ""]);
+    }
+  }
+  const eol = random() < 0.15 ? "\n" : "\r\n";
+  let text = `${pick(FUZZ_METHODS)} ${pick(FUZZ_TARGETS)} ${pick(FUZZ_VERSIONS)}${eol}` +
+    fields.map(([name, value]) => value === "" ? name : `${name}: ${value}`).join(eol) +
+    `${eol}${eol}` +
+    (random() < 0.3 ? pick(["{}", '{"reason":"x"}', "3\r\nabc\r\n0\r\n\r\n"]) : "");
+  if (random() < 0.2) text = text.slice(0, Math.floor(random() * text.length));
+  const bytes = new Uint8Array([...text].map((char) => char.charCodeAt(0) & 0xff));
+  const flips = random() < 0.3 ? Math.floor(random() * 4) : 0;
+  for (let index = 0; index < flips; index++) {
+    bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+  }
+  return bytes;
+}
+
+/** Sends `bytes` cut at random places, reads a little of the answer, and hangs up. */
+async function sendFuzzed(port: number, bytes: Uint8Array, random: () => number) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const cuts = [
+      0,
+      ...Array.from({ length: Math.floor(random() * 4) }, () => Math.floor(random() * bytes.length))
+        .sort((a, b) => a - b),
+      bytes.length,
+    ];
+    for (let index = 1; index < cuts.length; index++) {
+      await conn.write(bytes.subarray(cuts[index - 1], cuts[index]));
+      if (random() < 0.3) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const timer = setTimeout(() => conn.close(), 100);
+    await conn.read(new Uint8Array(1024)).catch(() => null);
+    clearTimeout(timer);
+  } catch {
+    // the daemon hung up first: that is an answer too
+  } finally {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+Deno.test({
+  name: "API server: fuzzed requests for a bounded time — the daemon still answers and still heals",
+  async fn() {
+    await withDaemon(async (daemon, url, containers) => {
+      const port = Number(new URL(url).port);
+      const seed = Number(Deno.env.get("BREAKWATER_FUZZ_SEED") ?? Date.now() % 1_000_000);
+      const seconds = Number(Deno.env.get("BREAKWATER_FUZZ_SECONDS") ?? 40);
+      console.log(`fuzz seed ${seed} (BREAKWATER_FUZZ_SEED replays it), ${seconds} s`);
+      const random = seeded(seed);
+      const until = Date.now() + seconds * 1_000;
+      let sent = 0;
+      const worker = async () => {
+        while (Date.now() < until && sent < 20_000) {
+          sent++;
+          await sendFuzzed(port, fuzzRequest(random, TOKEN), random);
+          if (sent % 1_000 === 0) assert.equal(daemon.exited, false, `after ${sent} requests`);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      console.log(`${sent} fuzzed requests sent`);
+      assert.ok(sent >= 1_000, `only ${sent} requests in ${seconds} s`);
+      assert.equal(daemon.exited, false);
+
+      const healthz = await waitFor("/healthz after the fuzzing", async () => {
+        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        return response.ok ? await response.json() : null;
+      }, { timeoutMs: 15_000 });
+      assert.equal(healthz.ready, true);
+      const victim = await containers.create("fuzzed", { labels: HEAL });
+      await waitFor("healthy", async () => (await containers.health(victim)) === "healthy");
+      const before = await containers.startedAt(victim);
+      await containers.exec(victim, ["rm", "/tmp/ok"]);
+      await waitFor("the restart", async () => (await containers.startedAt(victim)) !== before);
+      assert.doesNotMatch(daemon.output, /unforeseen error/);
+    });
+  },
+});
+
+Deno.test({
+  name: "API server: requests that stopped the daemon (bad Host, TRACE, CONNECT) get 4xx/501; " +
+    "140 stalled bodies do not lock /healthz out",
+  async fn() {
+    await withDaemon(async (daemon, url) => {
+      const port = Number(new URL(url).port);
+      const cases: [string, RegExp][] = [
+        ["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n\r\n", /^HTTP\/1\.1 400 /],
+        ["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:99999\r\n\r\n", /^HTTP\/1\.1 400 /],
+        ["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1 x\r\n\r\n", /^HTTP\/1\.1 400 /],
+        ["TRACE / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", /^HTTP\/1\.1 501 /],
+        ["TRACK / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", /^HTTP\/1\.1 501 /],
+        ["CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", /^HTTP\/1\.1 501 /],
+        ["GET /healthz HTTP/1.1\r\nHost: 127.attacker.example\r\n\r\n", /^HTTP\/1\.1 421 /],
+      ];
+      for (const [request, status] of cases) assert.match(await raw(port, request), status);
+      assert.equal(daemon.exited, false);
+
+      const stalled: Deno.Conn[] = [];
+      try {
+        for (let index = 0; index < 140; index++) {
+          const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+          await conn.write(new TextEncoder().encode(
+            "POST /api/v1/watchdog/arm HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 50\r\n\r\n",
+          ));
+          stalled.push(conn);
+        }
+        let answered = 0;
+        for (let attempt = 0; attempt < 25; attempt++) {
+          const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) })
+            .catch(() => null);
+          if (response?.ok) answered++;
+          await response?.body?.cancel();
+        }
+        assert.equal(answered, 25);
+      } finally {
+        for (const conn of stalled) {
+          try {
+            conn.close();
+          } catch {
+            // closed by the daemon
+          }
+        }
+      }
+    });
+  },
+});

@@ -242,3 +242,45 @@ Deno.test({
     assert.equal((await Deno.stat(openapi)).mtime?.getTime(), before, "--help wrote the file");
   },
 });
+
+Deno.test({
+  name: "config and environment mistakes are one clear message and exit 2, never a stack trace",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const file = join(dir, "afile");
+    await Deno.writeTextFile(file, "");
+    const write = async (name: string, text: string) => {
+      await Deno.writeTextFile(join(dir, name), text);
+      return join(dir, name);
+    };
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [["--config", "/dev/zero"], {}, /not a config file/],
+      [["--config", dir], {}, /a directory, not a config file/],
+      [["--config", await write("sd.yaml", `stateDir: ${file}\n`)], {}, /is a file/],
+      [
+        ["--config", await write("dh.yaml", 'docker: {host: "tcp://[bad"}\n')],
+        {},
+        /docker\.host in the config: "tcp:\/\/\[bad" is not a valid address/,
+      ],
+      [[], { DOCKER_HOST: "tcp://[::1" }, /DOCKER_HOST: .* is not a valid address/],
+    ];
+    try {
+      for (const [args, env, message] of cases) {
+        for (const script of ["health.ts", "watch.ts"]) {
+          const result = await runScript(script, [
+            ...args,
+            ...(script === "watch.ts" ? ["--once"] : []),
+          ], {
+            HOME: dir,
+            ...env,
+          });
+          assert.equal(result.code, 2, `${script} ${args.join(" ")}: ${result.stderr}`);
+          assert.match(result.stderr, message);
+          assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+        }
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

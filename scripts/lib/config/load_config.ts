@@ -5,7 +5,7 @@ import type { z } from "zod";
 import { ConfigError } from "./config_error.ts";
 import type { ConfigProblem, SourcePosition } from "./config_error.ts";
 import { type Config, configSchema } from "./schema.ts";
-import { defaultStateDir } from "./state_dir.ts";
+import { checkStateDir, defaultStateDir } from "./state_dir.ts";
 
 /** The file name looked for in the working directory when no path is given. */
 export const DEFAULT_CONFIG_FILE = "breakwater.yaml";
@@ -35,6 +35,7 @@ export interface LoadConfigOptions {
  * Finds and validates the config: `--config`, else `BREAKWATER_CONFIG`, else `breakwater.yaml` in
  * the working directory, else defaults. A named file that is missing is an error.
  * @throws {ConfigError} with file, line, column and key for every problem.
+ * @throws {UsageError} when `stateDir` is a file.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
@@ -43,19 +44,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   let text: string;
   try {
-    const { size } = await Deno.stat(path);
-    if (size > MAX_CONFIG_BYTES) {
-      throw new ConfigError(path, [{
-        key: "",
-        message: `the config file is ${size} bytes; at most ${MAX_CONFIG_BYTES} are read. ` +
-          "Is --config or BREAKWATER_CONFIG pointing at the right file?",
-      }]);
-    }
-    text = await Deno.readTextFile(path);
+    text = await readCapped(path);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof Deno.errors.NotFound && named === undefined) {
-      return { config: parseConfigText("", { file: path, env }) };
+      const config = parseConfigText("", { file: path, env });
+      await checkStateDir(config.stateDir);
+      return { config };
     }
     const reason = error instanceof Deno.errors.NotFound ? "no such file" : String(error);
     throw new ConfigError(path, [{
@@ -64,7 +59,40 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
         "BREAKWATER_CONFIG",
     }]);
   }
-  return { config: parseConfigText(text, { file: path, env }), path };
+  const config = parseConfigText(text, { file: path, env });
+  await checkStateDir(config.stateDir);
+  return { config, path };
+}
+
+/**
+ * A regular file's text, at most {@linkcode MAX_CONFIG_BYTES} of it read whatever `stat` says (a
+ * device says 0); a directory, device or FIFO is refused before it is opened (a FIFO would block).
+ */
+async function readCapped(path: string): Promise<string> {
+  const info = await Deno.stat(path);
+  if (!info.isFile) {
+    const kind = info.isDirectory ? "a directory" : "a device, FIFO or socket";
+    throw new ConfigError(path, [{
+      key: "",
+      message: `${kind}, not a config file; point --config or BREAKWATER_CONFIG at a YAML file`,
+    }]);
+  }
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(MAX_CONFIG_BYTES + 1);
+  let size = 0;
+  while (size < buffer.length) {
+    const count = await file.read(buffer.subarray(size));
+    if (count === null) break;
+    size += count;
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new ConfigError(path, [{
+      key: "",
+      message: `the config file is over ${MAX_CONFIG_BYTES} bytes, the most that is read. ` +
+        "Is --config or BREAKWATER_CONFIG pointing at the right file?",
+    }]);
+  }
+  return new TextDecoder().decode(buffer.subarray(0, size));
 }
 
 /** Options for {@linkcode parseConfigText}. */
@@ -90,7 +118,16 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Conf
   }));
   if (syntaxProblems.length > 0) throw new ConfigError(options.file, syntaxProblems);
 
-  const raw = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = document.toJS() ?? {};
+  } catch (error) {
+    // The yaml package refuses alias expansion past its limit ("billion laughs").
+    throw new ConfigError(options.file, [{
+      key: "",
+      message: `YAML: ${(error as Error).message}; write the values out instead of nesting aliases`,
+    }]);
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const at = (offset: number | undefined) =>

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "./config_error.ts";
 import { loadConfig, parseConfigText } from "./load_config.ts";
+import { UsageError } from "../usage_error.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -134,7 +135,8 @@ Deno.test("a config file over the size cap is refused before it is parsed", asyn
   await assert.rejects(
     loadConfig({ path, env: () => undefined, cwd: dir }),
     (error: unknown) =>
-      error instanceof ConfigError && /at most 262144 are read/.test(error.message),
+      error instanceof ConfigError &&
+      /over 262144 bytes, the most that is read/.test(error.message),
   );
   await Deno.remove(dir, { recursive: true });
 });
@@ -148,4 +150,51 @@ Deno.test("api.host must be an address or host name, said at its line", () => {
   for (const host of ["0.0.0.0", "172.17.0.1", "::1", "my-pc.lan"]) {
     parseConfigText(`api:\n  host: "${host}"\n`, { file: "b.yaml", env: env({ HOME: "/h" }) });
   }
+});
+
+Deno.test("a device, FIFO or directory is one clear error, read no further than the cap", async () => {
+  const dir = await Deno.makeTempDir();
+  const fifo = join(dir, "fifo.yaml");
+  await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  const cases: [string, RegExp][] = [
+    ["/dev/zero", /a device, FIFO or socket, not a config file/],
+    [fifo, /a device, FIFO or socket, not a config file/],
+    [dir, /a directory, not a config file/],
+  ];
+  for (const [path, message] of cases) {
+    await assert.rejects(
+      loadConfig({ path, env: () => undefined, cwd: dir }),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      path,
+    );
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a YAML alias bomb is refused as a config error, not expanded", () => {
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (const [index, name] of ["b", "c", "d", "e", "f"].entries()) {
+    const previous = "abcde"[index];
+    levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+  }
+  const error = problemsOf(levels.join("\n") + "\n");
+  assert.match(error.message, /resource exhaustion/);
+});
+
+Deno.test("a stateDir that is a file, or under one, is refused with what to set", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = join(dir, "afile");
+  await Deno.writeTextFile(file, "");
+  for (const stateDir of [file, join(file, "below")]) {
+    const path = join(dir, "breakwater.yaml");
+    await Deno.writeTextFile(path, `stateDir: ${stateDir}\n`);
+    await assert.rejects(
+      loadConfig({ path, env: () => undefined, cwd: dir }),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        /is a file \(or lies under one\), not a folder/.test(error.message),
+      stateDir,
+    );
+  }
+  await Deno.remove(dir, { recursive: true });
 });

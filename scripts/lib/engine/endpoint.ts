@@ -1,5 +1,6 @@
 import type Docker from "dockerode";
 import { join } from "node:path";
+import { UsageError } from "../usage_error.ts";
 
 /** How to reach the Docker engine, and how to name it in messages. */
 export interface EngineEndpoint {
@@ -26,7 +27,7 @@ const UNIX_SOCKET = "unix:///var/run/docker.sock";
  * Turns `DOCKER_HOST` (or the config's `docker.host`, or the platform default) into dockerode
  * options: `unix:///path`, `npipe:////./pipe/name`, `tcp://host:port` (TLS when
  * `DOCKER_TLS_VERIFY` is set, with certificates from `DOCKER_CERT_PATH`).
- * @throws {Error} when the address has a scheme breakwater cannot use.
+ * @throws {UsageError} naming where the address came from, when it cannot be used.
  */
 export function resolveEndpoint(options: ResolveEndpointOptions = {}): EngineEndpoint {
   const env = options.env ?? ((name: string) => Deno.env.get(name));
@@ -39,7 +40,12 @@ export function resolveEndpoint(options: ResolveEndpointOptions = {}): EngineEnd
       (options.os ?? Deno.build.os) === "windows" ? WINDOWS_PIPE : UNIX_SOCKET,
       "default" as const,
     ];
-  return { address, source, options: toDockerOptions(address, env, options.readFile) };
+  try {
+    return { address, source, options: toDockerOptions(address, env, options.readFile) };
+  } catch (error) {
+    const where = source === "config" ? "docker.host in the config" : source;
+    throw new UsageError(`${where}: ${(error as Error).message}`);
+  }
 }
 
 function toDockerOptions(
@@ -54,7 +60,10 @@ function toDockerOptions(
   if (
     address.startsWith("tcp://") || address.startsWith("https://") || address.startsWith("http://")
   ) {
-    const url = new URL(address.replace(/^tcp:/, "http:"));
+    const url = URL.parse(address.replace(/^tcp:/, "http:"));
+    if (!url || !url.hostname) {
+      throw new Error(`"${address}" is not a valid address; write it as tcp://host:port`);
+    }
     const tls = address.startsWith("https://") || isSet(env("DOCKER_TLS_VERIFY"));
     const port = Number(url.port || (tls ? 2376 : 2375));
     if (!tls) return { protocol: "http", host: url.hostname, port };

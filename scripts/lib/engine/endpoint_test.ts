@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { resolveEndpoint } from "./endpoint.ts";
+import { UsageError } from "../usage_error.ts";
 
 const env = (values: Record<string, string>) => (name: string) => values[name];
 
@@ -49,4 +50,21 @@ Deno.test("an address with an unknown scheme is refused with the forms that work
     () => resolveEndpoint({ env: env({ DOCKER_HOST: "ssh://me@host" }) }),
     /cannot use Docker engine address "ssh:\/\/me@host": use unix:\/\/\/path/,
   );
+});
+
+Deno.test("a malformed tcp address says where it came from, without a stack", () => {
+  for (
+    const [options, where] of [
+      [
+        { env: env({ DOCKER_HOST: "tcp://[::1" }) },
+        /^DOCKER_HOST: "tcp:\/\/\[::1" is not a valid address/,
+      ],
+      [{ env: env({}), configHost: "tcp://[bad" }, /^docker.host in the config: /],
+    ] as const
+  ) {
+    assert.throws(
+      () => resolveEndpoint(options),
+      (error: unknown) => error instanceof UsageError && where.test(error.message),
+    );
+  }
 });

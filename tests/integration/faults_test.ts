@@ -74,6 +74,14 @@ Deno.test({
         entry.container?.name === containers.name("full-disk") && entry.result === "ok"
       );
       assert.equal(restarts.length, 1, "the restart is readable while it waits in memory");
+      await waitFor("two more failed state writes", async () => {
+        const again = await get(url, "/metrics");
+        return Number(/breakwater_faults_total\{kind="state"\} (\d+)/.exec(again)?.[1]) >= 3;
+      }, { timeoutMs: 20_000 });
+      const leftovers = [...Deno.readDirSync(workspace.stateDir)].filter((entry) =>
+        entry.name.endsWith(".tmp")
+      );
+      assert.deepEqual(leftovers, [], "no temporary file is left behind by a failed write");
 
       await Deno.remove(join(workspace.stateDir, "filler"));
       await waitFor(
@@ -145,6 +153,13 @@ Deno.test({
       const before = await containers.startedAt(victim);
       await containers.exec(victim, ["rm", "/tmp/ok"]);
       await waitFor("the restart", async () => (await containers.startedAt(victim)) !== before);
+
+      await proxy.stop();
+      const lost = await waitFor("/healthz after the engine is lost", async () => {
+        const health = await (await fetch(`${url}/healthz`)).json();
+        return health.status === "degraded" && health.ready === false ? health : null;
+      }, { timeoutMs: 20_000 });
+      assert.equal(lost.faults.some((fault: { kind: string }) => fault.kind === "engine"), true);
     } finally {
       await daemon?.stop();
       await proxy.stop();

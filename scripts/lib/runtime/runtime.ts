@@ -156,10 +156,24 @@ export class Runtime {
     const active = faults.active();
     const engineFault = active.find((fault) => fault.kind === "engine");
     const ready = this.ready;
+    const reasons = active.map(describeFault);
+    // Once ready, anything short of ready is an outage, never "starting" again.
+    if (!ready && this.#toldReady && !engineFault) {
+      reasons.push({
+        kind: "engine",
+        message: "not following the engine's events: reconnecting",
+        since: new Date(this.#now()).toISOString(),
+        count: 1,
+      });
+    }
     return {
-      status: !ready ? "starting" : active.length > 0 ? "degraded" : "ok",
+      status: ready && reasons.length === 0
+        ? "ok"
+        : !ready && !this.#toldReady
+        ? "starting"
+        : "degraded",
       ready,
-      faults: active.map(describeFault),
+      faults: reasons,
       engine: {
         reachable: engineFault === undefined,
         address: engine.endpoint.address,

@@ -148,6 +148,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       },
     })
     : null;
+  if (gpu) runtime.subscribe(gpu.resumeEvents);
   metrics.watchdogRuns(gpu !== null);
   const serving = !options.once && (options.api ?? true) && config.api.enabled;
   if (!heal && !gpu && !serving) {

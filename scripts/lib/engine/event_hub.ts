@@ -22,7 +22,12 @@ export class EventHub {
   #following = false;
 
   constructor(subscribers: EventSubscriber[]) {
-    this.#subscribers = subscribers;
+    this.#subscribers = [...subscribers];
+  }
+
+  /** Adds a subscriber; only before {@linkcode EventHub.run}, which asks for its actions. */
+  add(subscriber: EventSubscriber): void {
+    this.#subscribers.push(subscriber);
   }
 
   /** Whether the engine's events are followed right now. */

@@ -19,15 +19,19 @@ import type { GpuReader } from "./gpu_reading.ts";
 import { type GpuObservation, observeGpu } from "./observe_gpu.ts";
 import type { OllamaClient } from "../ollama/ollama_client.ts";
 import {
-  dropPendingHeld,
   type GpuAction,
   type GpuNote,
   planPressure,
   type PressurePlan,
-  recordHeld,
-  type SettledHold,
-  settlePendingHolds,
 } from "./pressure_policy.ts";
+import {
+  dropPendingHeld,
+  recordHeld,
+  type ReleasedHold,
+  releaseResumed,
+  settleHolds,
+} from "./holds.ts";
+import type { EventSubscriber } from "../engine/event_hub.ts";
 
 /** What the watchdog asks of the executor, which alone acts and writes the state. */
 export interface WatchdogExecutor {
@@ -95,10 +99,10 @@ export class GpuWatchdog {
     const { config, executor, reader, listContainers, ollama } = this.#options;
     const observation = await observeGpu({ reader, listContainers, ollama, now: this.#now });
     const now = this.#now();
-    const { plan, settled } = await executor.observe((state) => {
-      const { state: gpu, settled } = settlePendingHolds(state.gpu, observation.containers);
+    const { plan, released } = await executor.observe((state) => {
+      const { state: gpu, released } = settleHolds(state.gpu, observation.containers);
       const plan = planPressure({ ...observation, state: gpu, config, now });
-      return { state: { ...state, gpu: plan.state }, result: { plan, settled } };
+      return { state: { ...state, gpu: plan.state }, result: { plan, released } };
     });
     const details = {
       readings: plan.summary,
@@ -109,7 +113,7 @@ export class GpuWatchdog {
     };
     const labelsOf = new Map(observation.containers.map((container) => [container.id, container]));
     const entries = [
-      ...await Promise.all(settled.map((hold) => this.#settledNote(hold))),
+      ...await Promise.all(released.map((hold) => this.#releasedNote(hold))),
       ...await Promise.all(plan.notes.map((note) => this.#note(note, details))),
       ...(await Promise.all(
         plan.actions.map((action) => this.#carryOut(action, details, labelsOf)),
@@ -146,18 +150,47 @@ export class GpuWatchdog {
     })).entry;
   }
 
-  /** A pause or stop that was under way when breakwater stopped: journaled as found. */
-  async #settledNote({ kind, held, done }: SettledHold): Promise<JournalEntry> {
+  /**
+   * Told by the engine's events: a container was unpaused or started. Breakwater drops its own
+   * holds before it resumes anything, so a hold still there was resumed by someone else, and a
+   * later pause of it is theirs — even one made before the next reading.
+   */
+  get resumeEvents(): EventSubscriber {
+    return {
+      actions: ["unpause", "start"],
+      onEvent: (event) => {
+        this.#options.executor.observe((state) => {
+          const { state: gpu, released } = releaseResumed(state.gpu, event.id);
+          return { state: { ...state, gpu }, result: released };
+        }).then((released) => Promise.all(released.map((hold) => this.#releasedNote(hold))))
+          .catch((error) =>
+            this.#options.log.log("warn", `GPU watchdog: cannot release a hold: ${error}`)
+          );
+      },
+    };
+  }
+
+  /** A hold let go, journaled with why: breakwater never claims what it cannot prove. */
+  async #releasedNote({ kind, held, why }: ReleasedHold): Promise<JournalEntry> {
     const state = kind === "pause" ? "paused" : "stopped";
-    const found = done ? state : `not ${state}`;
+    const interrupted = why !== "resumed";
+    const reason = {
+      unproven: `breakwater stopped while this ${kind} was under way; found ${state}, but by ` +
+        `breakwater or by a person cannot be told, so breakwater claims nothing and will not undo it`,
+      "not-done": `breakwater stopped while this ${kind} was under way; found not ${state}, so ` +
+        "nothing is held",
+      resumed: `${kind === "pause" ? "unpaused" : "started"} by someone else; breakwater no ` +
+        "longer holds it, and will not undo a later pause or stop",
+    }[why];
     return (await this.#options.executor.note({
-      action: kind,
+      action: interrupted ? kind : "release",
       container: { name: held.name, id: held.id },
-      reason: `breakwater stopped while this ${kind} was under way; found ${found}` +
-        (done ? ", so it is held until pressure clears" : ", so nothing is held"),
+      reason,
       actor: "policy",
-      result: done ? "ok" : "failed",
-      details: { interrupted: true, requestedAt: new Date(held.at).toISOString() },
+      result: why === "not-done" ? "failed" : "noted",
+      details: interrupted
+        ? { interrupted: true, requestedAt: new Date(held.at).toISOString() }
+        : { heldSince: new Date(held.at).toISOString() },
     })).entry;
   }
 

@@ -55,7 +55,7 @@ function setup(after?: { engine: FakeEngine; store: FakeStore }) {
     clock.time += 1_000;
     return await watchdog.tick();
   };
-  return { engine, store, journal, tick };
+  return { engine, store, journal, tick, watchdog };
 }
 
 Deno.test("watchdog: a failed pause is not held; a person's later pause survives the clear", async () => {
@@ -99,23 +99,70 @@ async function diedDuringPause() {
   return first;
 }
 
-Deno.test("watchdog: a pause under way when breakwater died, found done, is held and undone later", async () => {
+Deno.test("watchdog: died during a pause, found paused — by its call or a person's, nothing tells — nothing claimed, never undone", async () => {
   const { engine, store } = await diedDuringPause();
   engine.add({ ...engine.containers.get("id-ingest")!, state: "paused" });
   const next = setup({ engine, store });
   await next.tick("load");
   const found = next.journal.entries.find((entry) => entry.details?.interrupted);
   assert.equal(found?.action, "pause");
-  assert.equal(found?.result, "ok");
-  assert.match(found?.reason ?? "", /found paused, so it is held/);
-  assert.deepEqual(store.current.gpu.paused.map(({ name, pending }) => ({ name, pending })), [
-    { name: "ingest", pending: undefined },
-  ]);
-  await next.tick("idle");
-  await next.tick("idle");
-  assert.equal(engine.calls.at(-1), "unpause:ingest");
+  assert.equal(found?.result, "noted", "no ok for a pause breakwater cannot prove");
+  assert.match(found?.reason ?? "", /cannot be told, so breakwater claims nothing/);
   assert.deepEqual(store.current.gpu.paused, []);
+  await next.tick("idle");
+  await next.tick("idle");
+  assert.equal(
+    engine.calls.filter((call) => call.startsWith("unpause")).length,
+    0,
+    "never unpaused",
+  );
 });
+
+Deno.test("watchdog: a person unpauses what breakwater paused (seen running), then pauses it: never undone", async () => {
+  const { engine, store, journal, tick } = await pausedByBreakwater();
+  engine.add({ ...engine.containers.get("id-ingest")!, state: "running" }); // a person unpaused it
+  await tick("load");
+  assert.deepEqual(store.current.gpu.paused, [], "the hold follows the container");
+  const release = journal.entries.find((entry) => entry.action === "release");
+  assert.match(release?.reason ?? "", /unpaused by someone else/);
+  engine.add({ ...engine.containers.get("id-ingest")!, state: "paused" }); // and paused it again
+  await tick("idle");
+  await tick("idle");
+  assert.deepEqual(engine.calls, ["pause:ingest"], "the person's pause is theirs");
+});
+
+Deno.test("watchdog: unpaused and paused again between two readings, told by the engine's event: never undone", async () => {
+  const { engine, store, journal, tick, watchdog } = await pausedByBreakwater();
+  engine.add({ ...engine.containers.get("id-ingest")!, state: "paused" }); // unpaused, re-paused
+  watchdog.resumeEvents.onEvent({
+    type: "container",
+    action: "unpause",
+    id: "id-ingest",
+    name: "ingest",
+    time: engine.clock.now(),
+  });
+  await waitUntil(() => journal.entries.some((entry) => entry.action === "release"));
+  assert.deepEqual(store.current.gpu.paused, []);
+  await tick("idle");
+  await tick("idle");
+  assert.deepEqual(engine.calls, ["pause:ingest"], "the person's pause is theirs");
+});
+
+/** Breakwater paused `ingest` under pressure and holds it. */
+async function pausedByBreakwater() {
+  const parts = setup();
+  await parts.tick("load");
+  await parts.tick("load");
+  assert.deepEqual(parts.store.current.gpu.paused.map((held) => held.name), ["ingest"]);
+  return parts;
+}
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let tries = 0; !done(); tries++) {
+    if (tries > 500) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
 
 Deno.test("watchdog: a pause under way when breakwater died, found not done, is forgotten", async () => {
   const { engine, store } = await diedDuringPause();

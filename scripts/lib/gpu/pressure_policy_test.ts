@@ -6,7 +6,8 @@ import type { VramAttribution } from "./attribution.ts";
 import type { GpuSample } from "./gpu_reading.ts";
 import { parseQueryGpuCsv } from "./nvidia_smi_csv.ts";
 import type { OllamaModel } from "../ollama/ollama_client.ts";
-import { type GpuAction, planPressure, type PressureInput, recordHeld } from "./pressure_policy.ts";
+import { type GpuAction, planPressure, type PressureInput } from "./pressure_policy.ts";
+import { recordHeld } from "./holds.ts";
 import { type GpuWatchState, initialGpuWatchState } from "./watch_state.ts";
 
 const capture = (moment: string) =>
@@ -293,11 +294,4 @@ Deno.test("a pause is held only once done: a failed pause, then a person's pause
     state,
   );
   assert.deepEqual(actions, []);
-});
-
-Deno.test("recordHeld keeps one entry per container", () => {
-  const once = recordHeld(initialGpuWatchState(), "pause", { name: "a", id: "1" }, 1);
-  const twice = recordHeld(once, "pause", { name: "a", id: "1" }, 2);
-  assert.deepEqual(twice.paused, [{ name: "a", id: "1", at: 2 }]);
-  assert.deepEqual(twice.stopped, []);
 });

@@ -91,6 +91,11 @@ export class Runtime {
     ]);
   }
 
+  /** Tells `subscriber` the engine's events too; only before {@linkcode Runtime.run}. */
+  subscribe(subscriber: EventSubscriber): void {
+    this.#hub.add(subscriber);
+  }
+
   /** The first full heal pass is done: with events followed, the daemon is ready. */
   firstPassDone(): void {
     this.#firstPassDone = true;

@@ -265,3 +265,41 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "watch: a person unpauses and at once re-pauses what breakwater paused — the pause is " +
+    "theirs, and stays after pressure clears",
+  async fn() {
+    await withGpuScene(GPU_CONFIG, async ({ containers, workspace, gpu, startDaemon }) => {
+      const noisy = await containers.create("noisy", { labels: NOISY, health: "none" });
+      const daemon = await startDaemon();
+      await gpu.set("load");
+      await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
+      await waitFor("the pause held in the state", async () => {
+        const state = await workspace.state() as { gpu: { paused: { pending?: true }[] } };
+        return state.gpu.paused.length === 1 && !state.gpu.paused[0].pending;
+      });
+      // Quicker than a reading: only the engine's unpause event tells breakwater.
+      await noisy.unpause();
+      await noisy.pause();
+      await waitFor(
+        "the hold let go",
+        async () =>
+          (await workspace.entries()).some((entry) =>
+            entry.action === "release" && entry.container?.name === containers.name("noisy")
+          ),
+      );
+      await gpu.set("idle");
+      await waitFor(
+        "the clear",
+        async () => (await workspace.entries()).some((entry) => entry.action === "gpu-clear"),
+      );
+      const readings = await gpu.readings();
+      await waitFor("a few more readings", async () => (await gpu.readings()) >= readings + 4);
+      assert.equal(await stateOf(noisy), "paused", "the person's pause is never undone");
+      const unpauses = (await workspace.entries()).filter((entry) => entry.action === "unpause");
+      assert.deepEqual(unpauses, []);
+      assert.equal((await daemon.stop()).code, 0);
+    });
+  },
+});

@@ -22,6 +22,8 @@ export interface CreateOptions {
   start?: boolean;
   /** What it runs, instead of creating `/tmp/ok` and sleeping. */
   cmd?: string[];
+  /** Its own stop timeout (`--stop-timeout`), seconds. */
+  stopTimeoutSeconds?: number;
 }
 
 /**
@@ -61,6 +63,9 @@ export class TestContainers {
       Labels: { "breakwater.test": this.runId, ...options.labels },
       Healthcheck: { Test: test, Interval: intervalNs, Timeout: 2e9, Retries: 1 },
       HostConfig: { NetworkMode: "none", Binds: binds, ...options.hostConfig },
+      ...(options.stopTimeoutSeconds === undefined
+        ? {}
+        : { StopTimeout: options.stopTimeoutSeconds }),
     });
     if (options.start ?? true) await container.start();
     return container;

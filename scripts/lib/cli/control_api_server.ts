@@ -78,14 +78,20 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
       (await engine.list()).find((container) => container.name === name),
     untouchable: (container) =>
       refusalReason(container, { protected: config.protected, gpuOwner: config.gpu.owner }),
-    act: ({ labels, ...action }) =>
-      executor.execute({
+    async act({ labels, ...action }) {
+      // The container's own stop timeout is only in its inspect answer; if that fails, the
+      // engine's answer to the action itself says why.
+      const own = action.kind === "restart" || action.kind === "stop"
+        ? (await engine.inspect(action.container.id).catch(() => null))?.stopTimeoutMs
+        : undefined;
+      return await executor.execute({
         ...action,
         stopTimeoutMs: stopTimeoutFor(
-          { name: action.container.name, labels },
+          { name: action.container.name, labels, stopTimeoutMs: own },
           config.heal.stopTimeout,
         ),
-      }),
+      });
+    },
     async setArmed(armed, actor) {
       const outcome = await executor.note({
         action: armed ? "watchdog-arm" : "watchdog-disarm",

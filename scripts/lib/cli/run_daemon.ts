@@ -1,4 +1,5 @@
 import { abortableSleep } from "../abortable_sleep.ts";
+import { toListing } from "../engine/container_snapshot.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
 import { HEAL_EVENTS, HealLoop } from "../heal/heal_loop.ts";
@@ -141,7 +142,10 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       log,
       engineHealth: runtime.engineHealth,
       ollama: context.ollama,
-      listContainers: options.once ? () => engine.list() : () => runtime.directory.listing(),
+      // Inspected, not listed: the stop rung needs each container's own stop timeout.
+      listContainers: options.once
+        ? async () => (await engine.snapshots(config.docker.concurrency)).map(toListing)
+        : () => runtime.directory.listing(),
       onTick: ({ observation, plan }) => {
         metrics.observeGpu(observation.sample, observation.attribution, plan.summary === null);
         metrics.observeWatchdog(plan.state, config.gpu);

@@ -20,6 +20,7 @@ export function testSnapshot(overrides: Partial<ContainerSnapshot> = {}): Contai
     cpuPeriod: 0,
     memoryLimitBytes: 0,
     memorySwapBytes: 0,
+    stopTimeoutMs: null,
     ...overrides,
   };
 }

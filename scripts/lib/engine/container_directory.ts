@@ -1,4 +1,4 @@
-import type { ContainerSnapshot } from "./container_snapshot.ts";
+import { type ContainerSnapshot, toListing } from "./container_snapshot.ts";
 import type { ContainerListing, Engine } from "./engine.ts";
 import type { EngineEvent } from "./engine_event.ts";
 import type { EventSubscriber } from "./event_hub.ts";
@@ -67,12 +67,7 @@ export class ContainerDirectory implements EventSubscriber {
 
   /** Every container as the engine's list shows it, from {@linkcode snapshots}. */
   async listing(): Promise<ContainerListing[]> {
-    return (await this.snapshots()).map(({ id, name, state, labels }) => ({
-      id,
-      name,
-      state,
-      labels,
-    }));
+    return (await this.snapshots()).map(toListing);
   }
 
   /** The event stream (re)connected: what changed before it is unknown. */

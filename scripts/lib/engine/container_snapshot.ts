@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import type { ContainerListing } from "./engine.ts";
 
 /** Docker's health states, with `none` for containers that have no healthcheck. */
 export type HealthStatus = "healthy" | "unhealthy" | "starting" | "none";
@@ -34,6 +35,11 @@ export interface ContainerSnapshot {
   memoryLimitBytes: number;
   /** Memory plus swap limit in bytes (`--memory-swap`); -1 unlimited, 0 unset. */
   memorySwapBytes: number;
+  /**
+   * The container's own stop timeout (`--stop-timeout`, compose `stop_grace_period`), or `null`
+   * when it has none and the engine's default applies.
+   */
+  stopTimeoutMs: number | null;
 }
 
 const DEFAULT_HEALTHCHECK_INTERVAL_MS = 30_000;
@@ -44,6 +50,8 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
   const probes = health?.Log ?? [];
   const lastProbe = probes.at(-1);
   const healthcheck = inspect.Config.Healthcheck;
+  // ContainerConfig.StopTimeout (seconds) is in the engine's API but not in @types/dockerode.
+  const stopTimeout = (inspect.Config as { StopTimeout?: number | null }).StopTimeout;
   const hasHealthcheck = health !== undefined ||
     (healthcheck?.Test !== undefined && healthcheck.Test[0] !== "NONE");
   return {
@@ -65,7 +73,14 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
     cpuPeriod: inspect.HostConfig.CpuPeriod ?? 0,
     memoryLimitBytes: inspect.HostConfig.Memory ?? 0,
     memorySwapBytes: inspect.HostConfig.MemorySwap ?? 0,
+    stopTimeoutMs: typeof stopTimeout === "number" ? stopTimeout * 1_000 : null,
   };
+}
+
+/** The part of a snapshot that the engine's list also shows, plus the stop timeout. */
+export function toListing(snapshot: ContainerSnapshot): ContainerListing {
+  const { id, name, state, labels, stopTimeoutMs } = snapshot;
+  return { id, name, state, labels, stopTimeoutMs };
 }
 
 /** Docker writes `0001-01-01T00:00:00Z` for "never". */

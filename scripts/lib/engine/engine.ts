@@ -34,6 +34,11 @@ export interface ContainerListing {
   name: string;
   state: string;
   labels: Record<string, string>;
+  /**
+   * The container's own stop timeout where the reader inspected it (`null`: none set); left out
+   * by the engine's list, which does not show it.
+   */
+  stopTimeoutMs?: number | null;
 }
 
 /** Options for {@linkcode Engine.events}. */

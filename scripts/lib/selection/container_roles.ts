@@ -63,14 +63,21 @@ export function refusalReason(
   return null;
 }
 
-/** The container's stop timeout from its labels, else `fallbackMs`. */
-export function stopTimeoutFor(container: NamedContainer, fallbackMs: number): number {
+/**
+ * How long a stop or restart lets the container's processes exit before the engine kills them:
+ * a breakwater label, else the container's own stop timeout (`--stop-timeout`, compose
+ * `stop_grace_period`), else `fallbackMs` (the config's `heal.stopTimeout`).
+ */
+export function stopTimeoutFor(
+  container: NamedContainer & { stopTimeoutMs?: number | null },
+  fallbackMs: number,
+): number {
   for (const label of STOP_TIMEOUT_LABELS) {
     const value = container.labels[label];
     const ms = value === undefined ? undefined : parseDuration(value);
     if (ms !== undefined) return ms;
   }
-  return fallbackMs;
+  return container.stopTimeoutMs ?? fallbackMs;
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -49,3 +49,15 @@ Deno.test("people may act on any container but protected ones and the GPU owner"
     /^the GPU owner/,
   );
 });
+
+Deno.test("stop timeout: a label, else the container's own, else the fallback", () => {
+  const own = { name: "x", labels: {}, stopTimeoutMs: 60_000 };
+  assert.equal(stopTimeoutFor(own, 10_000), 60_000, "longer than the default");
+  assert.equal(stopTimeoutFor({ ...own, stopTimeoutMs: 1_000 }, 10_000), 1_000, "shorter");
+  assert.equal(stopTimeoutFor({ ...own, stopTimeoutMs: 0 }, 10_000), 0, "zero is a timeout");
+  assert.equal(stopTimeoutFor({ ...own, stopTimeoutMs: null }, 10_000), 10_000);
+  assert.equal(
+    stopTimeoutFor({ ...own, labels: { "breakwater.stop-timeout": "5s" } }, 10_000),
+    5_000,
+  );
+});

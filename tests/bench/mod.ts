@@ -1,5 +1,5 @@
 /**
- * `deno task bench [heal] [health] [churn] [footprint]`: measures breakwater on the local Docker engine and prints
+ * `deno task bench [heal] [health] [churn] [footprint] [journal]`: measures breakwater on the local Docker engine and prints
  * the figures. With no names, runs every benchmark.
  * @module
  */
@@ -7,6 +7,7 @@ import { benchChurn } from "./churn.ts";
 import { benchHealLatency } from "./heal_latency.ts";
 import { benchFootprint } from "./footprint.ts";
 import { benchHealthWallTime } from "./health_wall_time.ts";
+import { benchJournalReads, describeJournalReads } from "./journal_reads.ts";
 import { describeSamples } from "./stats.ts";
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -41,6 +42,14 @@ BENCHMARKS.churn = async () => {
     `  RSS idle ${figures.rssIdleMb.toFixed(1)} MB, peak ${figures.rssPeakMb.toFixed(1)} MB, ` +
       `30 s after ${figures.rssAfterMb.toFixed(1)} MB   target: back to idle`,
   );
+};
+
+BENCHMARKS.journal = async () => {
+  console.log("journal: GET /api/v1/journal?limit=10 on the daemon, by journal size:");
+  for (const bytes of [50 * 1024, 50 * 1024 * 1024]) {
+    console.log(describeJournalReads(await benchJournalReads(bytes)));
+  }
+  console.log("  target: the same at 50 MB as at 50 KB; RSS does not grow with the file");
 };
 
 const FOOTPRINT_SECONDS = Number(Deno.env.get("BENCH_FOOTPRINT_SECONDS") ?? 120);

@@ -47,6 +47,8 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
   const faults = options.faults ?? new Faults();
   const journalPath = join(config.stateDir, JOURNAL_FILE);
   const journal: Journal = new Journal(journalPath, {
+    maxBytes: config.journal.maxSize,
+    keep: config.journal.keep,
     onWriteFailed: (error, pending) =>
       faults.raise(
         "journal",

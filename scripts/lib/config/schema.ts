@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseByteSize } from "./byte_size.ts";
 import { formatDuration, parseDuration } from "./duration.ts";
 
 const SECOND = 1_000;
@@ -33,6 +34,21 @@ const duration = (min: number, max: number) =>
       return z.NEVER;
     }
     return ms;
+  });
+
+/** A size in bytes: a number, or text such as `"10MiB"`; bounded. */
+const byteSize = (min: number, max: number) =>
+  z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const bytes = parseByteSize(value);
+    if (bytes === undefined || bytes < min || bytes > max) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a size from ${min} to ${max} bytes, such as "10MiB" or a number of ` +
+          `bytes, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
   });
 
 /** Container names or glob patterns (`*` any run of characters, `?` one character). */
@@ -190,6 +206,13 @@ const notifySchema = z.strictObject({
   timeout: duration(100, MINUTE).default(5_000),
 });
 
+const journalSchema = z.strictObject({
+  /** journal.jsonl is rotated before an append would take it past this size. */
+  maxSize: byteSize(64 * 1024, 1024 ** 3).default(10 * 1024 * 1024),
+  /** Rotated files kept beside it (journal.1.jsonl newest); 0 keeps none. */
+  keep: z.int().min(0).max(100).default(5),
+});
+
 const waiverSchema = z.strictObject({
   /** An audit rule id, such as `limits.memory`. */
   rule: z.string().min(1),
@@ -213,6 +236,7 @@ export const configSchema = z.strictObject({
   metricsInterval: duration(100, HOUR).default(10_000),
   api: apiSchema.prefault({}),
   notify: notifySchema.prefault({}),
+  journal: journalSchema.prefault({}),
   audit: z.strictObject({ waive: z.array(waiverSchema).default([]) }).prefault({}),
 });
 

@@ -1,5 +1,6 @@
-import { dirname } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import type { JournalEntry } from "./journal_entry.ts";
+import { linesBackward } from "./lines_backward.ts";
 
 /** Options for {@linkcode Journal.read}. */
 export interface ReadJournalOptions {
@@ -16,10 +17,21 @@ export interface JournalOptions {
   onWriteRecovered?: () => void;
   /** Entries kept in memory while the file cannot be written; past that the oldest are dropped. */
   maxPending?: number;
+  /** The file is rotated before an append would take it past this size (bytes); never if unset. */
+  maxBytes?: number;
+  /** Rotated files kept (`journal.1.jsonl` newest … `journal.<keep>.jsonl`); 5 by default. */
+  keep?: number;
 }
 
 /** Entries kept in memory while the journal cannot be written, by default. */
 const MAX_PENDING = 50_000;
+/** Rotated files kept, by default. */
+const KEEP = 5;
+/**
+ * Entries are appended as actions end, so two may land slightly out of time order; a read with
+ * `since` goes this far past the first older entry before it stops.
+ */
+const ORDER_SLACK_MS = 10 * 60_000;
 
 /**
  * The append-only action journal: one JSON object per line. Appends are queued so that lines
@@ -27,6 +39,9 @@ const MAX_PENDING = 50_000;
  * where it was) and its entries are kept in memory, readable, and written first by the next
  * append or {@linkcode Journal.flush}: nothing is lost while the disk is full or read-only. A torn
  * last line left by a crash is ended before the next append, so it cannot swallow a new entry.
+ * Past `maxBytes` the file is rotated (`journal.jsonl` → `journal.1.jsonl` …, the oldest beyond
+ * `keep` removed), and reads go from the newest entry back through the rotated files, reading
+ * from the end: the last entries cost the same in a small journal as in a large one.
  */
 export class Journal {
   readonly #options: JournalOptions;
@@ -73,30 +88,90 @@ export class Journal {
   }
 
   /**
-   * The newest entries, oldest first, those waiting to be written included. A line that is not
-   * valid JSON (a torn write from a crash) is skipped rather than failing the read.
+   * The newest entries, oldest first, those waiting to be written included, across the rotated
+   * files. Lines are read from the end of each file and reading stops once `limit` entries (or
+   * the first ones older than `since`) are found, so memory and time follow what is asked, not
+   * the journal's size. A line that is not valid JSON (a torn write from a crash) is skipped.
    */
   async read(options: ReadJournalOptions = {}): Promise<JournalEntry[]> {
-    let text = "";
+    const limit = options.limit ?? Infinity;
+    const since = options.since;
+    const newestFirst: JournalEntry[] = [];
+    /** Takes one entry, newest first; `false` once nothing older is wanted. */
+    const take = (entry: JournalEntry): boolean => {
+      if (since !== undefined) {
+        const time = Date.parse(entry.time);
+        if (time < since) return time >= since - ORDER_SLACK_MS;
+      }
+      newestFirst.push(entry);
+      return newestFirst.length < limit;
+    };
+    for (let index = this.#pending.length - 1; index >= 0; index--) {
+      if (!take(this.#pending[index])) return newestFirst.reverse();
+    }
+    const rotated = (await this.#rotated()).map(({ path }) => path);
+    for (const path of [this.path, ...rotated]) {
+      for await (const line of linesBackward(path)) {
+        let entry: JournalEntry;
+        try {
+          entry = JSON.parse(line) as JournalEntry;
+        } catch {
+          continue;
+        }
+        if (!take(entry)) return newestFirst.reverse();
+      }
+    }
+    return newestFirst.reverse();
+  }
+
+  /** The rotated files there are, newest first, whatever `keep` says now. */
+  async #rotated(): Promise<{ number: number; path: string }[]> {
+    const { stem, extension } = this.#nameParts();
+    const numbered: { number: number; path: string }[] = [];
     try {
-      text = await Deno.readTextFile(this.path);
+      for await (const item of Deno.readDir(dirname(this.path))) {
+        const match = item.isFile && item.name.startsWith(`${stem}.`) &&
+          item.name.endsWith(extension) &&
+          /^\d+$/.exec(item.name.slice(stem.length + 1, item.name.length - extension.length));
+        if (match) {
+          numbered.push({ number: Number(match[0]), path: join(dirname(this.path), item.name) });
+        }
+      }
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    const written = text.split("\n").flatMap((line) => {
-      if (!line.trim()) return [];
-      try {
-        return [JSON.parse(line) as JournalEntry];
-      } catch {
-        return [];
-      }
-    });
-    const entries = [...written, ...this.#pending];
-    const since = options.since;
-    const recent = since === undefined
-      ? entries
-      : entries.filter((entry) => Date.parse(entry.time) >= since);
-    return options.limit === undefined ? recent : recent.slice(-options.limit);
+    return numbered.sort((a, b) => a.number - b.number);
+  }
+
+  #nameParts(): { stem: string; extension: string } {
+    const extension = extname(this.path);
+    return { stem: basename(this.path, extension), extension };
+  }
+
+  #rotatedPath(number: number): string {
+    const { stem, extension } = this.#nameParts();
+    return join(dirname(this.path), `${stem}.${number}${extension}`);
+  }
+
+  /** Rotates the file if `adding` more bytes would take it past `maxBytes`. */
+  async #rotateIfFull(adding: number): Promise<void> {
+    const maxBytes = this.#options.maxBytes;
+    if (maxBytes === undefined) return;
+    let size: number;
+    try {
+      size = (await Deno.stat(this.path)).size;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    if (size === 0 || size + adding <= maxBytes) return;
+    const keep = this.#options.keep ?? KEEP;
+    for (const { number, path } of (await this.#rotated()).reverse()) {
+      if (number >= keep) await Deno.remove(path);
+      else await Deno.rename(path, this.#rotatedPath(number + 1));
+    }
+    if (keep > 0) await Deno.rename(this.path, this.#rotatedPath(1));
+    else await Deno.remove(this.path);
   }
 
   #enqueue(work: () => Promise<boolean> | boolean): Promise<boolean> {
@@ -126,6 +201,7 @@ export class Journal {
   /** Appends `text` whole or not at all. */
   async #write(text: string): Promise<void> {
     await Deno.mkdir(dirname(this.path), { recursive: true });
+    await this.#rotateIfFull(new TextEncoder().encode(text).length);
     const file = await Deno.open(this.path, {
       read: true,
       append: true,

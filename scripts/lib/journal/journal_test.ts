@@ -88,3 +88,55 @@ Deno.test("past maxPending the oldest waiting entries are dropped and counted", 
   assert.equal(journal.dropped, 3);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("rotation: past maxBytes the file moves to journal.1.jsonl, the oldest past keep goes", async () => {
+  const dir = await Deno.makeTempDir();
+  const journal = new Journal(join(dir, "journal.jsonl"), { maxBytes: 2_000, keep: 2 });
+  for (let index = 0; index < 40; index++) await journal.append(entry(index));
+  const names = [...Deno.readDirSync(dir)].map((item) => item.name).sort();
+  assert.deepEqual(names, ["journal.1.jsonl", "journal.2.jsonl", "journal.jsonl"]);
+  for (const name of names) {
+    assert.ok(Deno.statSync(join(dir, name)).size <= 2_000, `${name} is within maxBytes`);
+  }
+  const all = await journal.read();
+  const numbers = all.map((item) => Number(item.container?.name.slice(1)));
+  assert.equal(numbers.at(-1), 39, "the newest entry is last");
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), "oldest first, across the files");
+  assert.ok(numbers[0] > 0, "the oldest file past keep was removed");
+  const since = Date.UTC(2026, 0, 1, 0, 0, numbers[0] + 2);
+  const recent = await journal.read({ since });
+  assert.equal(recent[0].container?.name, `c${numbers[0] + 2}`, "since reaches into journal.2");
+  assert.deepEqual((await journal.read({ limit: 3 })).map((item) => item.container?.name), [
+    "c37",
+    "c38",
+    "c39",
+  ]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("read from the end: the last entries of an 8 GiB (sparse) journal, without reading it", async () => {
+  const dir = await Deno.makeTempDir();
+  const journal = new Journal(join(dir, "journal.jsonl"));
+  const file = await Deno.open(journal.path, { write: true, create: true });
+  await file.truncate(8 * 1024 ** 3); // no newline for 8 GiB: a whole-file read would never end
+  file.close();
+  await Deno.writeTextFile(journal.path, "\n", { append: true });
+  await journal.append({ ...entry(0), time: "2025-01-01T00:00:00.000Z" }); // a day long past
+  for (let index = 0; index < 20; index++) await journal.append(entry(index));
+  const last = await journal.read({ limit: 10 });
+  assert.deepEqual(last.map((item) => item.container?.name), [
+    "c10",
+    "c11",
+    "c12",
+    "c13",
+    "c14",
+    "c15",
+    "c16",
+    "c17",
+    "c18",
+    "c19",
+  ]);
+  const since = await journal.read({ since: Date.UTC(2026, 0, 1, 0, 0, 18) });
+  assert.deepEqual(since.map((item) => item.container?.name), ["c18", "c19"]);
+  await Deno.remove(dir, { recursive: true });
+});

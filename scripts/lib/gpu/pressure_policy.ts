@@ -4,7 +4,7 @@ import { isGpuNoisy, isGpuOwner, isProtected } from "../selection/container_role
 import type { VramAttribution } from "./attribution.ts";
 import { type GpuSample, memoryUsedPercent } from "./gpu_reading.ts";
 import type { OllamaModel } from "../ollama/ollama_client.ts";
-import type { GpuWatchState, HeldContainer } from "./watch_state.ts";
+import type { GpuWatchState } from "./watch_state.ts";
 
 /** Which resource is under pressure. */
 export type PressureKind = "vram" | "utilization";

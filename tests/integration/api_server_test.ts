@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, Daemon } from "../support/daemon.ts";
 import { waitFor } from "../support/wait.ts";
+import { closeAll } from "../support/connections.ts";
 
 const TOKEN = "server-token-0123456789";
 const HEAL = { "breakwater.heal": "true", "breakwater.stop-timeout": "0" };
@@ -159,13 +160,7 @@ Deno.test({
         const fds = [...Deno.readDirSync(`/proc/${daemon.pid}/fd`)].length;
         assert.ok(fds < 400, `${fds} file descriptors open`);
       } finally {
-        for (const conn of idle) {
-          try {
-            conn.close();
-          } catch {
-            // closed by the daemon
-          }
-        }
+        closeAll(idle);
       }
       assert.equal(daemon.exited, false);
     }, { fileLimit: 1024 });
@@ -312,11 +307,7 @@ async function sendFuzzed(port: number, bytes: Uint8Array, random: () => number)
   } catch {
     // the daemon hung up first: that is an answer too
   } finally {
-    try {
-      conn.close();
-    } catch {
-      // already closed
-    }
+    closeAll([conn]);
   }
 }
 
@@ -394,13 +385,7 @@ Deno.test({
         }
         assert.equal(answered, 25);
       } finally {
-        for (const conn of stalled) {
-          try {
-            conn.close();
-          } catch {
-            // closed by the daemon
-          }
-        }
+        closeAll(stalled);
       }
     });
   },

@@ -5,6 +5,7 @@ import type { ContainerActionKind, Outcome } from "../executor/executor.ts";
 import type { Journal } from "../journal/journal.ts";
 import { parseDuration } from "../config/duration.ts";
 import { ApiError, jsonResponse } from "./api_error.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import { CONTAINER_ACTIONS, openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
 import { tokenMatches } from "./token.ts";
 
@@ -270,7 +271,7 @@ async function readBody(request: Request): Promise<{ reason?: string }> {
     if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = new TextDecoder().decode(concat(chunks, size)).trim();
+  const text = new TextDecoder().decode(concatBytes(chunks)).trim();
   if (!text) return {};
   let body: unknown;
   try {
@@ -297,14 +298,4 @@ function tooLarge(): ApiError {
     "payload_too_large",
     `request bodies are limited to ${MAX_BODY_BYTES} bytes`,
   );
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
 }

@@ -1,6 +1,7 @@
 import { Buffer } from "node:buffer";
 import { HTTPParser } from "http-parser-js";
 import { interpretHead, type RequestHead, RequestHeadError } from "./request_head.ts";
+import { concatBytes } from "./concat_bytes.ts";
 
 /** A whole request: its checked head and its body. */
 export interface ParsedRequest {
@@ -69,7 +70,7 @@ export class RequestParser {
       if (this.#ready.length >= MAX_QUEUED) {
         throw new RequestHeadError(429, "too_many_requests", "too many pipelined requests");
       }
-      this.#ready.push({ head: this.#head, body: concat(this.#chunks, this.#bodyBytes) });
+      this.#ready.push({ head: this.#head, body: concatBytes(this.#chunks) });
       this.#head = null;
       this.#chunks = [];
       this.#bodyBytes = 0;
@@ -148,14 +149,4 @@ function bodyTooLarge(limit: number): RequestHeadError {
 function describe(error: unknown): string {
   const code = (error as { code?: string })?.code;
   return code ?? (error as Error)?.message ?? String(error);
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return all;
 }

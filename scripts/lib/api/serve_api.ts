@@ -2,6 +2,7 @@ import { STATUS_CODES } from "node:http";
 import { abortableSleep } from "../abortable_sleep.ts";
 import { UsageError } from "../usage_error.ts";
 import { ApiError } from "./api_error.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import { allowedHost } from "./allowed_host.ts";
 export { isLoopback } from "./allowed_host.ts";
 import { type RequestHead, RequestHeadError } from "./request_head.ts";
@@ -297,7 +298,11 @@ async function send(
   if (!empty) lines.push(`content-length: ${body.length}`);
   lines.push(`connection: ${options.keepAlive ? "keep-alive" : "close"}`);
   const headBytes = new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n");
-  return await write(conn, options.head ? headBytes : concat(headBytes, body), options.timeoutMs);
+  return await write(
+    conn,
+    options.head ? headBytes : concatBytes([headBytes, body]),
+    options.timeoutMs,
+  );
 }
 
 /** Writes all of `bytes`, closing the connection if the client does not take them in time. */
@@ -335,11 +340,4 @@ function closeQuietly(conn: Deno.Conn): void {
   } catch {
     // already closed
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const all = new Uint8Array(a.length + b.length);
-  all.set(a, 0);
-  all.set(b, a.length);
-  return all;
 }

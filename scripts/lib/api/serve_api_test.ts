@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { jsonResponse } from "./api_error.ts";
 import { serveApi, type ServerLimits } from "./serve_api.ts";
+import { closeAll } from "../../../tests/support/connections.ts";
 
 /** A server whose handler echoes what reached it, so each case sees what the router would. */
 async function withServer(
@@ -53,11 +54,7 @@ async function exchange(port: number, ...parts: string[]): Promise<string> {
   } finally {
     clearTimeout(timer);
   }
-  try {
-    conn.close();
-  } catch {
-    // already closed
-  }
+  closeAll([conn]);
   return text;
 }
 
@@ -246,13 +243,7 @@ Deno.test("serveApi: clients that declare a body and never send it cannot lock o
       const oldest = await stalled[0].read(new Uint8Array(16)).catch(() => null);
       assert.equal(oldest, null, "the oldest stalled connection was closed to make room");
     } finally {
-      for (const conn of stalled) {
-        try {
-          conn.close();
-        } catch {
-          // closed by the server
-        }
-      }
+      closeAll(stalled);
     }
   }, { maxConnections: 8, transferTimeoutMs: 30_000, headerTimeoutMs: 30_000 });
 });

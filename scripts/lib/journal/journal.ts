@@ -28,10 +28,11 @@ const MAX_PENDING = 50_000;
 /** Rotated files kept, by default. */
 const KEEP = 5;
 /**
- * Entries are appended as actions end, so two may land slightly out of time order; a read with
- * `since` goes this far past the first older entry before it stops.
+ * Entries are appended as actions end, by the daemon and by `--once` runs, under a clock that can
+ * be set back: a few may stand out of time order. A read with `since` stops only after this many
+ * older entries in a row.
  */
-const ORDER_SLACK_MS = 10 * 60_000;
+const OLDER_IN_A_ROW = 100;
 
 /**
  * The append-only action journal: one JSON object per line. Appends are queued so that lines
@@ -97,12 +98,13 @@ export class Journal {
     const limit = options.limit ?? Infinity;
     const since = options.since;
     const newestFirst: JournalEntry[] = [];
+    let olderInARow = 0;
     /** Takes one entry, newest first; `false` once nothing older is wanted. */
     const take = (entry: JournalEntry): boolean => {
-      if (since !== undefined) {
-        const time = Date.parse(entry.time);
-        if (time < since) return time >= since - ORDER_SLACK_MS;
+      if (since !== undefined && Date.parse(entry.time) < since) {
+        return ++olderInARow < OLDER_IN_A_ROW;
       }
+      olderInARow = 0;
       newestFirst.push(entry);
       return newestFirst.length < limit;
     };

@@ -38,6 +38,11 @@ Deno.test("read: limit keeps the newest, since filters by time, torn lines are s
     "c3",
     "c4",
   ]);
+  await journal.append(entry(1)); // out of time order: an older entry written last
+  assert.deepEqual((await journal.read({ since })).map((item) => item.container?.name), [
+    "c3",
+    "c4",
+  ], "one older entry at the end does not end a read with since");
   assert.deepEqual(await new Journal(join(dir, "none.jsonl")).read(), []);
   await Deno.remove(dir, { recursive: true });
 });
@@ -121,7 +126,9 @@ Deno.test("read from the end: the last entries of an 8 GiB (sparse) journal, wit
   await file.truncate(8 * 1024 ** 3); // no newline for 8 GiB: a whole-file read would never end
   file.close();
   await Deno.writeTextFile(journal.path, "\n", { append: true });
-  await journal.append({ ...entry(0), time: "2025-01-01T00:00:00.000Z" }); // a day long past
+  for (let index = 0; index < 100; index++) {
+    await journal.append({ ...entry(index), time: "2025-01-01T00:00:00.000Z" }); // long past
+  }
   for (let index = 0; index < 20; index++) await journal.append(entry(index));
   const last = await journal.read({ limit: 10 });
   assert.deepEqual(last.map((item) => item.container?.name), [

@@ -97,3 +97,15 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+Deno.test("docs: the metrics table names every metric the daemon exports", async () => {
+  const exported = await new Metrics().text();
+  const table = text("docs/metrics-and-dashboards.md");
+  const missing = [...exported.matchAll(/^# HELP (\S+)/gm)].map((match) => match[1]).filter(
+    // A row may shorten a family's later names to their suffix: `_memory_total_bytes`.
+    (name) =>
+      !table.includes(`\`${name}\``) &&
+      !table.includes(`\`_${name.replace(/^breakwater_[a-z]+_/, "")}\``),
+  );
+  assert.deepEqual(missing, []);
+});

@@ -12,6 +12,7 @@ import { isWsl } from "./lib/gpu/platform.ts";
 import { cronLine, withCronLine, withoutCronLines } from "./lib/schedule/cron.ts";
 import type { ScheduleTarget } from "./lib/schedule/schedule_target.ts";
 import { systemdEnableCommands, systemdUnits, systemdUserDir } from "./lib/schedule/systemd.ts";
+import { windowsPathOf } from "./lib/schedule/windows_path.ts";
 import {
   schtasksCommand,
   TASK_NAME,
@@ -31,8 +32,9 @@ Schedules \`deno task watch\` for this project.
                    install edits your crontab (crontab -l / crontab -), replacing its earlier line
   --mode systemd   user units in ~/.config/systemd/user: breakwater.service (restart on failure),
                    or with --once breakwater-once.service + breakwater-once.timer (every minute)
-  --mode windows   a Task Scheduler XML (at logon, restart on failure) and the schtasks command that
-                   registers it; under WSL2 it runs breakwater through wsl.exe
+  --mode windows   a Task Scheduler XML (at logon, restart on failure; with --once every minute) and
+                   the schtasks command that registers it, with the path as Windows opens it; run
+                   it on Windows or inside WSL2 (where it runs breakwater through wsl.exe)
   --once           schedule one pass a minute instead of the long-running daemon
   --output PATH    where to write the Windows XML (default: <stateDir>/breakwater-task.xml)
   --json           print what would be (or was) written and run
@@ -139,12 +141,16 @@ async function planFor(
       },
     };
   }
-  const distro = isWsl() ? Deno.env.get("WSL_DISTRO_NAME") ?? "Ubuntu" : undefined;
+  const onWindows = Deno.build.os === "windows";
+  if (!onWindows && !isWsl()) {
+    throw new UsageError(
+      "--mode windows makes a Windows Task Scheduler task: run it on Windows or inside WSL2 " +
+        "(on Linux use --mode systemd or --mode cron)",
+    );
+  }
+  const distro = onWindows ? undefined : Deno.env.get("WSL_DISTRO_NAME") ?? "Ubuntu";
   const xml = windowsTaskXml(target, { wslDistro: distro });
-  const windowsPath = xmlPath.replace(
-    /^\/mnt\/([a-z])\//,
-    (_, drive: string) => `${drive.toUpperCase()}:\\`,
-  ).replaceAll("/", "\\");
+  const windowsPath = await windowsPathOf(xmlPath);
   return {
     files: [{ path: xmlPath, content: verb === "uninstall" ? undefined : xml }],
     commands: verb === "uninstall"

@@ -138,7 +138,14 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Conf
     );
   }
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  return { ...parsed.data, stateDir: resolveStateDir(parsed.data.stateDir, options.file, env) };
+  const { api } = parsed.data;
+  return {
+    ...parsed.data,
+    stateDir: resolveStateDir(parsed.data.stateDir, options.file, env),
+    api: api.tokenFile === undefined
+      ? api
+      : { ...api, tokenFile: resolvePath(api.tokenFile, options.file, env) },
+  };
 }
 
 function describeIssue(
@@ -198,10 +205,16 @@ function resolveStateDir(
   file: string,
   env: (name: string) => string | undefined,
 ): string {
-  if (stateDir === undefined) return defaultStateDir(env);
+  return stateDir === undefined ? defaultStateDir(env) : resolvePath(stateDir, file, env);
+}
+
+/** A configured path: `~` is the home folder, a relative one is beside the config file. */
+function resolvePath(
+  path: string,
+  file: string,
+  env: (name: string) => string | undefined,
+): string {
   const home = env("HOME") ?? env("USERPROFILE");
-  const expanded = home && /^~(?=$|[\\/])/.test(stateDir)
-    ? join(home, stateDir.slice(1))
-    : stateDir;
+  const expanded = home && /^~(?=$|[\\/])/.test(path) ? join(home, path.slice(1)) : path;
   return isAbsolute(expanded) ? expanded : resolve(dirname(file), expanded);
 }

@@ -52,6 +52,17 @@ Deno.test("stateDir starting with ~ is under the home directory", () => {
   assert.equal(config.stateDir, "/home/u/bw");
 });
 
+Deno.test("api.tokenFile: ~ is the home directory, a relative path is beside the config", () => {
+  const read = (tokenFile: string) =>
+    parseConfigText(`api:\n  tokenFile: ${tokenFile}\n`, {
+      file: "/x/b.yaml",
+      env: env({ HOME: "/home/u" }),
+    }).api.tokenFile;
+  assert.equal(read("~/.config/breakwater/token"), "/home/u/.config/breakwater/token");
+  assert.equal(read("secrets/token"), "/x/secrets/token");
+  assert.equal(read("/abs/token"), "/abs/token");
+});
+
 Deno.test("YAML syntax errors name file, line and column", () => {
   const error = problemsOf("heal:\n  containers: [a, b\nprotected: []\n");
   assert.equal(error.problems.length >= 1, true);

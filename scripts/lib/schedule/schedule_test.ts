@@ -119,6 +119,12 @@ Deno.test("Task Scheduler XML parses, with logon trigger, restart on failure and
     schtasksCommand("C:\\t\\task.xml"),
     'schtasks /Create /TN breakwater /XML "C:\\t\\task.xml" /F',
   );
+  const once = parser.parse(windowsTaskXml({ ...windows, once: true })).Task;
+  assert.equal(once.Triggers.LogonTrigger, undefined);
+  assert.equal(once.Triggers.TimeTrigger.Repetition.Interval, "PT1M", "every minute");
+  assert.equal(once.Triggers.TimeTrigger.Repetition.Duration, undefined, "indefinitely");
+  assert.equal(once.Settings.ExecutionTimeLimit, "PT10M");
+  assert.equal(once.Actions.Exec.Arguments, "task watch --once");
   const bytes = utf16le("<a/>");
   assert.deepEqual([...bytes.slice(0, 4)], [0xff, 0xfe, 0x3c, 0x00]);
 });

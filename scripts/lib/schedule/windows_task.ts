@@ -10,8 +10,10 @@ export interface WindowsLaunch {
 export const TASK_NAME = "breakwater";
 
 /**
- * A Task Scheduler task (XML, schema 1.4): at logon, restarted on failure every minute, no time
- * limit, runs on battery. Under WSL the action is `wsl.exe -d <distro> --cd <dir> -- deno task watch`.
+ * A Task Scheduler task (XML, schema 1.4) that runs on battery. The daemon: at logon, restarted on
+ * failure every minute, no time limit. With `once`: `watch --once` every minute, indefinitely
+ * (a time trigger repeating every minute), each run given at most 10 minutes. Under WSL the action
+ * is `wsl.exe -d <distro> --cd <dir> -- deno task watch`.
  */
 export function windowsTaskXml(target: ScheduleTarget, launch: WindowsLaunch = {}): string {
   const args = watchArgs(target);
@@ -30,10 +32,7 @@ export function windowsTaskXml(target: ScheduleTarget, launch: WindowsLaunch = {
     <URI>\\${TASK_NAME}</URI>
   </RegistrationInfo>
   <Triggers>
-    <LogonTrigger>
-      <Enabled>true</Enabled>
-      <Delay>PT30S</Delay>
-    </LogonTrigger>
+${target.once ? EVERY_MINUTE : AT_LOGON}
   </Triggers>
   <Principals>
     <Principal id="Author">
@@ -46,11 +45,7 @@ export function windowsTaskXml(target: ScheduleTarget, launch: WindowsLaunch = {
     <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
     <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
     <StartWhenAvailable>true</StartWhenAvailable>
-    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
-    <RestartOnFailure>
-      <Interval>PT1M</Interval>
-      <Count>999</Count>
-    </RestartOnFailure>
+${target.once ? ONE_PASS_SETTINGS : DAEMON_SETTINGS}
     <Enabled>true</Enabled>
   </Settings>
   <Actions Context="Author">
@@ -64,6 +59,29 @@ export function windowsTaskXml(target: ScheduleTarget, launch: WindowsLaunch = {
 </Task>
 `;
 }
+
+const AT_LOGON = `    <LogonTrigger>
+      <Enabled>true</Enabled>
+      <Delay>PT30S</Delay>
+    </LogonTrigger>`;
+
+/** Repetition without a Duration repeats indefinitely (Task Scheduler schema, RepetitionType). */
+const EVERY_MINUTE = `    <TimeTrigger>
+      <StartBoundary>2026-01-01T00:00:00</StartBoundary>
+      <Enabled>true</Enabled>
+      <Repetition>
+        <Interval>PT1M</Interval>
+        <StopAtDurationEnd>false</StopAtDurationEnd>
+      </Repetition>
+    </TimeTrigger>`;
+
+const DAEMON_SETTINGS = `    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
+    <RestartOnFailure>
+      <Interval>PT1M</Interval>
+      <Count>999</Count>
+    </RestartOnFailure>`;
+
+const ONE_PASS_SETTINGS = `    <ExecutionTimeLimit>PT10M</ExecutionTimeLimit>`;
 
 /** The command that registers the task from its XML file. */
 export function schtasksCommand(xmlPath: string): string {

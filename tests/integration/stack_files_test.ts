@@ -47,6 +47,26 @@ for (const file of ["breakwater-kpi.json", "breakwater-container.json"]) {
   });
 }
 
+for (const file of ["breakwater-kpi.json", "breakwater-container.json"]) {
+  Deno.test(`dashboard ${file}: with "All" hosts, no breakwater panel adds hosts together`, () => {
+    const dashboard = JSON.parse(read(`dashboards/${file}`));
+    const merging = allPanels(dashboard).flatMap((panel) =>
+      (panel.targets ?? []).flatMap((target) => {
+        const expr = target.expr ?? "";
+        if (!expr.includes('host=~"$host"')) return [];
+        const aggregations = [
+          ...expr.matchAll(/\b(sum|max|min|avg|count)\s*(?:by\s*\(([^)]*)\))?\s*\(/g),
+        ];
+        return aggregations.filter(([, , by]) =>
+          !(by ?? "").split(",").map((label) => label.trim()).includes("host")
+        )
+          .map(() => `${panel.title}: ${expr}`);
+      })
+    );
+    assert.deepEqual(merging, [], "aggregations that drop the host label");
+  });
+}
+
 Deno.test("the KPI dashboard: the control panel, thresholds at the KPI targets, p95 over answered probes", () => {
   const panels = allPanels(JSON.parse(read("dashboards/breakwater-kpi.json")));
   assert.ok(panels.some((panel) => panel.type === "breakwater-stack-panel"));
@@ -208,4 +228,16 @@ Deno.test("compose: one GPU owner, limits, swap = memory, healthchecks, restart 
   ) {
     assert.ok(presets[0].includes(key), `8 GB preset sets ${key}`);
   }
+});
+
+Deno.test("compose/secrets: every machine's token file is ignored by git, the example is not", async () => {
+  const ignored = async (path: string) =>
+    (await new Deno.Command("git", {
+      args: ["check-ignore", "-q", path],
+      cwd: new URL(".", ROOT).pathname,
+    }).output()).code === 0;
+  for (const token of ["breakwater-token", "breakwater-token-laptop", "breakwater-token-gpu-box"]) {
+    assert.equal(await ignored(`compose/secrets/${token}`), true, token);
+  }
+  assert.equal(await ignored("compose/secrets/breakwater-token.example"), false);
 });

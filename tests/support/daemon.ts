@@ -100,9 +100,13 @@ export class Daemon {
     args: string[],
     env: Record<string, string> = {},
     waitFor: RegExp = /breakwater ready/,
-    { fileLimit }: { fileLimit?: number } = {},
+    { fileLimit, prefix = [] }: {
+      fileLimit?: number;
+      /** Words before the command, such as `nsenter --net=…` to run it in another namespace. */
+      prefix?: string[];
+    } = {},
   ): Promise<Daemon> {
-    const deno = [Deno.execPath(), ...await watchTaskArgs(), ...args];
+    const deno = [...prefix, Deno.execPath(), ...await watchTaskArgs(), ...args];
     // `ulimit -n` for the daemon alone, as a service manager's LimitNOFILE would set it.
     const [command, ...commandArgs] = fileLimit === undefined
       ? deno

@@ -42,14 +42,15 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
- * Whether a request's authority names this server: a loopback name or address, or one of `names`
- * (the listen address and `api.allowedHosts`), any port. A web page that rebinds its own domain
- * to 127.0.0.1 still sends its domain, and is refused.
+ * Whether a request's authority names this server: an IP address (a client that names an address
+ * reached that address, and DNS rebinding needs a name), `localhost`, or one of `names` (the listen
+ * address and `api.allowedHosts`), any port. A web page that rebinds its own domain to this
+ * machine's address still sends its domain, and is refused.
  */
 export function allowedHost(authority: string, names: readonly string[]): boolean {
   const parsed = parseAuthority(authority);
   if (!parsed) return false;
-  if (isLoopback(parsed.hostname)) return true;
+  if (isLoopback(parsed.hostname) || isIpAddress(parsed.hostname)) return true;
   return names.some((allowed) => {
     if (isWildcard(allowed)) return false;
     const wanted = parseAuthority(
@@ -57,6 +58,15 @@ export function allowedHost(authority: string, names: readonly string[]): boolea
     );
     return wanted !== null && wanted.hostname === parsed.hostname;
   });
+}
+
+/**
+ * A normalised hostname that is an IPv4 or a bracketed IPv6 address, not a name — and not the
+ * unspecified address, which names no machine.
+ */
+function isIpAddress(hostname: string): boolean {
+  if (isWildcard(hostname)) return false;
+  return /^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.startsWith("[");
 }
 
 function isWildcard(address: string): boolean {

@@ -31,3 +31,13 @@ Deno.test("Host: loopback is an address, not a prefix; a Host is one host and on
   assert.deepEqual(parseAuthority("Example.COM.:80"), { hostname: "example.com", port: 80 });
   assert.equal(allowedHost("192.168.1.20:8787", ["0.0.0.0", "192.168.1.20"]), true);
 });
+
+Deno.test("Host: an IP address is this server as the client reached it; a name must be listed", () => {
+  for (const host of ["192.0.2.10:8787", "10.1.2.3", "[fe80::1]:8787", "0x7f.1"]) {
+    assert.equal(allowedHost(host, []), true, host);
+  }
+  for (const host of ["laptop.local:8787", "192.0.2.10.nip.io", "rebound.example"]) {
+    assert.equal(allowedHost(host, []), false, host);
+  }
+  assert.equal(allowedHost("laptop.local:8787", ["laptop.local"]), true);
+});

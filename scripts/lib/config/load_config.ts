@@ -138,13 +138,17 @@ export function parseConfigText(text: string, options: ParseConfigOptions): Conf
     );
   }
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  const { api } = parsed.data;
+  const { api, gpu } = parsed.data;
   return {
     ...parsed.data,
     stateDir: resolveStateDir(parsed.data.stateDir, options.file, env),
     api: api.tokenFile === undefined
       ? api
       : { ...api, tokenFile: resolvePath(api.tokenFile, options.file, env) },
+    // A bare command name is looked up on PATH; a path to the program is resolved like any.
+    gpu: /^~|\//.test(gpu.nvidiaSmi)
+      ? { ...gpu, nvidiaSmi: resolvePath(gpu.nvidiaSmi, options.file, env) }
+      : gpu,
   };
 }
 

@@ -63,6 +63,17 @@ Deno.test("api.tokenFile: ~ is the home directory, a relative path is beside the
   assert.equal(read("/abs/token"), "/abs/token");
 });
 
+Deno.test("gpu.nvidiaSmi: a command name stays a name; ~ and a relative path are resolved", () => {
+  const read = (nvidiaSmi: string) =>
+    parseConfigText(`gpu:\n  nvidiaSmi: ${nvidiaSmi}\n`, {
+      file: "/x/b.yaml",
+      env: env({ HOME: "/home/u" }),
+    }).gpu.nvidiaSmi;
+  assert.equal(read("nvidia-smi"), "nvidia-smi");
+  assert.equal(read("~/bin/nvidia-smi"), "/home/u/bin/nvidia-smi");
+  assert.equal(read("./bin/nvidia-smi"), "/x/bin/nvidia-smi");
+});
+
 Deno.test("YAML syntax errors name file, line and column", () => {
   const error = problemsOf("heal:\n  containers: [a, b\nprotected: []\n");
   assert.equal(error.problems.length >= 1, true);

@@ -28,9 +28,10 @@ Deno.test("permissions: all only where GPU processes are mapped to containers; e
   for (const name of ["watch", "gpu-watchdog", "gpu"]) assert.deepEqual(sets[name], { all: true });
   for (const [name, set] of Object.entries(sets)) {
     if (set.all) continue;
+    // schedule runs wslpath under WSL2, for the path Task Scheduler opens.
     assert.deepEqual(
       set.run ?? false,
-      { doctor: NVIDIA_SMI, schedule: ["crontab"], up: ["npm"] }[name] ?? false,
+      { doctor: NVIDIA_SMI, schedule: ["crontab", "wslpath"], up: ["npm"] }[name] ?? false,
       `${name}: run`,
     );
     assert.equal(set.ffi ?? false, name === "doctor", `${name}: ffi only to look for NVML`);

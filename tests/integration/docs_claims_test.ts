@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { Metrics } from "../../scripts/lib/metrics/metrics.ts";
+import { pathExistsSync } from "../../scripts/lib/path_exists.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const DOCS = [
@@ -82,21 +83,12 @@ Deno.test("docs: every relative link resolves to a file", () => {
       .map(([, target]) => target)
       .filter((target) => !/^(https?:|mailto:|#)/.test(target))
       .filter((target) =>
-        !exists(join(ROOT, dirname(doc), decodeURIComponent(target.split("#")[0])))
+        !pathExistsSync(join(ROOT, dirname(doc), decodeURIComponent(target.split("#")[0])))
       )
       .map((target) => `${doc}: ${target}`)
   );
   assert.deepEqual(broken, [], "links that lead nowhere");
 });
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("docs: the metrics table names every metric the daemon exports", async () => {
   const exported = await new Metrics().text();

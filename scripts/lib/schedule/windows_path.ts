@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { UsageError } from "../usage_error.ts";
+import { pathExistsSync } from "../path_exists.ts";
 
 /**
  * A path as Windows programs open it. On Windows, the path itself. Under WSL2, what `wslpath -w`
@@ -12,7 +13,7 @@ export async function windowsPathOf(
 ): Promise<string> {
   if (os === "windows") return path;
   let existing = path;
-  while (!exists(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  while (!pathExistsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   const rest = path.slice(existing.length).split("/").filter(Boolean);
   const output = await new Deno.Command("wslpath", {
     args: ["-w", existing],
@@ -31,13 +32,4 @@ export async function windowsPathOf(
   }
   const converted = new TextDecoder().decode(output.stdout).trim().replace(/\\$/, "");
   return [converted, ...rest].join("\\");
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

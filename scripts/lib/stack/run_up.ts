@@ -13,6 +13,7 @@ import { type Platform, reachability } from "./reachability.ts";
 import { readStackContainers, waitForStack } from "./stack_containers.ts";
 import { DATA_DIR_KEYS, type StackLayout } from "./stack_layout.ts";
 import type { StepReporter } from "./step_reporter.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** Options for {@linkcode runUp}. */
 export interface UpOptions {
@@ -59,7 +60,7 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
   if ("problem" in env) return blocked(report, "env", env.problem);
   report.step("env", env.created ? "create" : "keep", shown(layout.envFile));
 
-  const alertmanager = await exists(layout.alertmanagerConfig);
+  const alertmanager = await pathExists(layout.alertmanagerConfig);
   if (!alertmanager && !dryRun) {
     await Deno.copyFile(layout.alertmanagerExample, layout.alertmanagerConfig);
   }
@@ -75,7 +76,7 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
 
   for (const key of DATA_DIR_KEYS) {
     const path = env.values.get(key)!;
-    const present = await exists(path);
+    const present = await pathExists(path);
     if (!present && !dryRun) await Deno.mkdir(path, { recursive: true });
     report.step("data", present ? "keep" : "create", `${key}=${path}`);
   }
@@ -201,10 +202,6 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
 function blocked(report: StepReporter, step: string, reason: string): UpOutcome {
   report.step(step, "fail", reason);
   return { status: "blocked", reason };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
 
 function randomHex(bytes: number): string {

@@ -117,4 +117,37 @@ describe('AppConfig', () => {
     expect(screen.queryByLabelText(/^Host 2 API URL/)).not.toBeInTheDocument();
     expect(screen.getAllByDisplayValue('configured')).toHaveLength(2);
   });
+
+  it('saves exactly what it shows, however many times: a removed host stays removed', async () => {
+    const user = userEvent.setup({ delay: null });
+    const saved = captureSettings();
+    render(
+      <AppConfig
+        {...props({
+          jsonData: {
+            apiUrl: 'http://alpha:8787',
+            hostName: 'alpha',
+            host1Name: 'laptop',
+            host1Url: 'http://laptop:8787',
+            host2Name: 'lab',
+            host2Url: 'http://lab:8787',
+          },
+          secureJsonFields: { token: true, host1Token: true, host2Token: true },
+        })}
+      />
+    );
+    await user.click(screen.getByRole('button', { name: 'Remove host 2' }));
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const name = screen.getByLabelText(/^Host 1 name/);
+    await user.clear(name);
+    await user.type(name, 'travel-laptop');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() => expect(saved).toHaveLength(2));
+    expect(saved[1]).toEqual({
+      enabled: true,
+      pinned: true,
+      jsonData: { apiUrl: 'http://alpha:8787', hostName: 'alpha', host1Name: 'travel-laptop', host1Url: 'http://laptop:8787' },
+    });
+  });
 });

@@ -50,6 +50,8 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const meta = plugin.meta as PluginMeta<AppJsonData>;
   const [hosts, setHosts] = useState(() => draftsOf(meta));
   const [removed, setRemoved] = useState<number[]>([]);
+  // What the last save stored: the next save starts from it, not from the settings as loaded.
+  const [stored, setStored] = useState(() => ({ ...(meta.jsonData as Record<string, string | undefined>) }));
   const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
 
@@ -68,13 +70,16 @@ export function AppConfig({ plugin }: AppConfigProps) {
   const save = async () => {
     setBusy(true);
     try {
-      const jsonData: Record<string, string | undefined> = { ...(meta.jsonData as Record<string, string | undefined>) };
-      const secureJsonData: Record<string, string> = {};
-      for (const slot of removed) {
+      // Every host key comes from what the page shows; the other keys stay as stored.
+      const jsonData: Record<string, string | undefined> = { ...stored };
+      for (let slot = 0; slot <= MAX_HOST_SLOTS; slot++) {
         const keys = hostKeys(slot);
         delete jsonData[keys.name];
         delete jsonData[keys.url];
-        secureJsonData[keys.token] = '';
+      }
+      const secureJsonData: Record<string, string> = {};
+      for (const slot of removed) {
+        secureJsonData[hostKeys(slot).token] = '';
       }
       for (const host of hosts) {
         const keys = hostKeys(host.slot);
@@ -99,6 +104,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
       );
       setHosts((current) => current.map((host) => (host.token ? { ...host, token: '', tokenConfigured: true } : host)));
       setRemoved([]);
+      setStored(jsonData);
       setMessage({ severity: 'success', text: 'Saved.' });
     } catch (caught) {
       setMessage({ severity: 'error', text: `Could not save: ${describeError(caught)}` });

@@ -38,7 +38,10 @@ Deno.test("permissions: all only where GPU processes are mapped to containers; e
     assert.equal(set.sys ?? false, false, `${name}: sys`);
   }
   assert.deepEqual(sets.journal, { read: true, env: true }, "journal only reads");
-  assert.deepEqual(sets.openapi, { read: true, write: ["plugin/src/api/openapi.json"] });
+  assert.deepEqual(sets.openapi, {
+    read: true,
+    write: ["plugin/src/api/openapi.json", "plugin/src/plugin.json"],
+  });
   for (const name of ["health", "audit", "restart-unhealthy"]) {
     assert.deepEqual(sets[name], { read: true, write: true, net: true, env: true }, name);
   }

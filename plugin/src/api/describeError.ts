@@ -24,3 +24,20 @@ export function describeError(error: unknown): string {
   }
   return message ?? `${error.status} ${error.statusText ?? ''}`.trim();
 }
+
+/** A heading for the error: what happened, in a few words. */
+export function errorTitle(error: unknown): string {
+  if (!isFetchError(error)) {
+    return 'Something went wrong';
+  }
+  if (error.status === 401) {
+    return 'breakwater refused the token';
+  }
+  if (error.status === 403) {
+    return 'Not allowed';
+  }
+  if (error.status === 502 || error.status === 503 || error.status === 504 || error.status === 0) {
+    return 'breakwater is not answering';
+  }
+  return 'breakwater answered with an error';
+}

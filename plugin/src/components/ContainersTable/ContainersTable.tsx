@@ -1,11 +1,15 @@
 import React from 'react';
-import { Badge, type BadgeColor, Button, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { Badge, type BadgeColor, Button, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
 import type { Container, ContainerAction } from '../../api/types';
 import { formatBytes, formatPercent } from '../../utils/format';
+import { problemsFirst } from '../../utils/triage';
 
 interface Props {
   containers: Container[];
   canAct: boolean;
+  /** Why the actions are disabled for now (stale data), if they are. */
+  disabledReason?: string;
   onAction: (container: Container, action: ContainerAction) => void;
 }
 
@@ -31,10 +35,30 @@ export const ACTION_LABEL: Record<ContainerAction, string> = {
   start: 'Start',
 };
 
-/** Containers with state and health badges, CPU and memory against limits, VRAM, flags and actions. */
-export function ContainersTable({ containers, canAct, onAction }: Props) {
+/** Why breakwater offers no action on a container, or `null` when it does. */
+function noActionReason(container: Container): string | null {
+  if (container.pausable) {
+    return null;
+  }
+  return container.gpuOwner ? 'GPU owner: never touched' : 'protected: never touched';
+}
+
+/**
+ * Containers, problems first, with state and health badges, CPU and memory against limits, VRAM,
+ * roles and actions (or why there are none).
+ */
+export function ContainersTable({ containers, canAct, disabledReason, onAction }: Props) {
+  const styles = useStyles2(getStyles);
   const columns: Array<Column<Container>> = [
-    { id: 'name', header: 'Container', cell: ({ row }) => <Text weight="medium">{row.original.name}</Text> },
+    {
+      id: 'name',
+      header: 'Container',
+      cell: ({ row }) => (
+        <span className={styles.name} title={row.original.name}>
+          <Text weight="medium">{row.original.name}</Text>
+        </span>
+      ),
+    },
     {
       id: 'state',
       header: 'State',
@@ -83,14 +107,21 @@ export function ContainersTable({ containers, canAct, onAction }: Props) {
       id: 'actions',
       header: '',
       visible: () => canAct,
-      cell: ({ row }) =>
-        row.original.pausable ? (
-          <Stack gap={0.5}>
+      cell: ({ row }) => {
+        const reason = noActionReason(row.original);
+        if (reason) {
+          return <Text color="secondary">{reason}</Text>;
+        }
+        // Destructive styling is kept for the confirmation, where the consequence is spelled out.
+        return (
+          <Stack gap={0.5} wrap="wrap">
             {actionsFor(row.original).map((action) => (
               <Button
                 key={action}
                 size="sm"
-                variant={action === 'stop' ? 'destructive' : 'secondary'}
+                variant="secondary"
+                disabled={disabledReason !== undefined}
+                tooltip={disabledReason}
                 aria-label={`${ACTION_LABEL[action]} ${row.original.name}`}
                 onClick={() => onAction(row.original, action)}
               >
@@ -98,8 +129,20 @@ export function ContainersTable({ containers, canAct, onAction }: Props) {
               </Button>
             ))}
           </Stack>
-        ) : null,
+        );
+      },
     },
   ];
-  return <InteractiveTable columns={columns} data={containers} getRowId={(c: Container) => c.id} />;
+  return <InteractiveTable columns={columns} data={problemsFirst(containers)} getRowId={(c: Container) => c.id} />;
 }
+
+const getStyles = () => ({
+  name: css({
+    display: 'inline-block',
+    maxWidth: '24ch',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+    verticalAlign: 'bottom',
+  }),
+});

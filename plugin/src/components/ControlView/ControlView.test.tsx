@@ -136,6 +136,64 @@ describe('ControlView', () => {
     server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ error: 'unauthorized', message: 'wrong token' }, { status: 401 })));
     view(false);
     expect(await screen.findByText(/The control API refused the token \(401: wrong token\)/)).toBeInTheDocument();
+    expect(screen.getByText('breakwater refused the token')).toBeInTheDocument();
+    expect(screen.queryByText('breakwater is not answering')).not.toBeInTheDocument();
+  });
+
+  it('puts what is wrong first: a summary, the tripped watchdog as a banner, problem rows on top', async () => {
+    serve();
+    view(true);
+    expect(await screen.findByText('1 held by the watchdog')).toBeInTheDocument();
+    expect(screen.getByText('GPU watchdog tripped')).toBeInTheDocument();
+    const names = within(screen.getAllByRole('table')[0])
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelector('td')?.textContent);
+    expect(names.slice(0, 1)).toEqual(['wa-ingest']);
+    expect(within(rowOf('ollama')).getByText('GPU owner: never touched')).toBeInTheDocument();
+    expect(within(rowOf('grafana')).getByText('protected: never touched')).toBeInTheDocument();
+  });
+
+  it('says resuming a held container works against the watchdog', async () => {
+    const user = userEvent.setup({ delay: null });
+    serve();
+    view(true);
+    await user.click(await screen.findByRole('button', { name: 'Resume wa-ingest' }));
+    expect(within(screen.getByRole('dialog')).getByText(/resuming it works against the watchdog/)).toBeInTheDocument();
+  });
+
+  it('disables the actions, saying why, while the data is stale', async () => {
+    serve();
+    view(true, { refreshSeconds: 1 });
+    expect(await screen.findByRole('button', { name: 'Restart ingest' })).toBeEnabled();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ message: 'Bad Gateway' }, { status: 502 })));
+    expect(await screen.findByText(/breakwater is not answering: showing the last status/, undefined, { timeout: 3_000 })).toBeInTheDocument();
+    const restart = screen.getByRole('button', { name: 'Restart ingest' });
+    expect(restart).toHaveAttribute('aria-disabled', 'true');
+    await userEvent.setup({ delay: null }).click(restart);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('never sends a request while the last one is still under way', async () => {
+    let open = 0;
+    let most = 0;
+    let calls = 0;
+    serve();
+    server.use(
+      http.get(`${PROXY}/status`, async () => {
+        calls++;
+        open++;
+        most = Math.max(most, open);
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        open--;
+        return HttpResponse.json(statusFixture());
+      })
+    );
+    view(false, { refreshSeconds: 1 });
+    await screen.findAllByText('ingest', undefined, { timeout: 4_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(most).toBe(1);
+    expect(calls).toBeLessThanOrEqual(2);
   });
 
   it('shows an empty state when no container matches the filter, and the GPU absence', async () => {

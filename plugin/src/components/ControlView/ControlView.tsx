@@ -1,12 +1,13 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, ConfirmModal, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { BreakwaterClient } from '../../api/client';
-import { describeError } from '../../api/describeError';
+import { describeError, errorTitle } from '../../api/describeError';
 import type { Container, ContainerAction, JournalEntry, Status } from '../../api/types';
 import type { StackPanelOptions } from '../../types';
 import { filterContainers } from '../../utils/filterContainers';
+import { summarize } from '../../utils/triage';
 import { ACTION_LABEL, ContainersTable } from '../ContainersTable/ContainersTable';
 import { GpuSummary } from '../GpuSummary/GpuSummary';
 import { JournalTable } from '../JournalTable/JournalTable';
@@ -37,7 +38,7 @@ export function ControlView({ client, options, canAct }: Props) {
   const styles = useStyles2(getStyles);
   const [status, setStatus] = useState<Status>();
   const [journal, setJournal] = useState<JournalEntry[]>([]);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<{ title: string; text: string }>();
   const [pending, setPending] = useState<Pending | null>(null);
   const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
 
@@ -50,18 +51,23 @@ export function ControlView({ client, options, canAct }: Props) {
     [client, options.showJournal, options.journalLimit]
   );
 
-  const refresh = useCallback(
-    () =>
-      load().then(
+  // One request at a time: a tick while one is under way joins it instead of starting another.
+  const inFlight = useRef<Promise<void> | null>(null);
+  const refresh = useCallback(() => {
+    inFlight.current ??= load()
+      .then(
         ([nextStatus, nextJournal]) => {
           setStatus(nextStatus);
           setJournal(nextJournal);
           setError(undefined);
         },
-        (caught) => setError(describeError(caught))
-      ),
-    [load]
-  );
+        (caught) => setError({ title: errorTitle(caught), text: describeError(caught) })
+      )
+      .finally(() => {
+        inFlight.current = null;
+      });
+    return inFlight.current;
+  }, [load]);
 
   useEffect(() => {
     const timer = setInterval(refresh, Math.max(1, options.refreshSeconds) * 1000);
@@ -92,13 +98,14 @@ export function ControlView({ client, options, canAct }: Props) {
     } catch (caught) {
       setNotice({ severity: 'error', text: describeError(caught) });
     }
+    await refresh(); // a refresh already under way may predate the action
     await refresh();
   };
 
   if (!status && error) {
     return (
-      <Alert severity="error" title="breakwater is not answering">
-        {error}
+      <Alert severity="error" title={error.title}>
+        {error.text}
       </Alert>
     );
   }
@@ -109,10 +116,16 @@ export function ControlView({ client, options, canAct }: Props) {
   return (
     <div className={styles.view}>
       {error && (
-        <Alert severity="warning" title="Showing the last status">
-          {error}
+        <Alert severity="warning" title={`${error.title}: showing the last status, actions wait for fresh data`}>
+          {error.text}
         </Alert>
       )}
+      {status.watchdog.state === 'tripped' && (
+        <Alert severity="warning" title="GPU watchdog tripped">
+          {`GPU pressure: breakwater is relieving it${status.watchdog.paused.length + status.watchdog.stopped.length > 0 ? ` and holds ${status.watchdog.paused.length + status.watchdog.stopped.length} container(s)` : ''}.`}
+        </Alert>
+      )}
+      <Text color={containers.some((c) => c.health === 'unhealthy') ? 'error' : 'secondary'}>{summarize(containers)}</Text>
       {notice && (
         <Alert severity={notice.severity} title={notice.severity === 'success' ? 'Done' : 'The action failed'} onRemove={() => setNotice(null)}>
           {notice.text}
@@ -135,6 +148,7 @@ export function ControlView({ client, options, canAct }: Props) {
         <ContainersTable
           containers={containers}
           canAct={canAct}
+          disabledReason={error ? 'The last refresh failed: actions wait for fresh data' : undefined}
           onAction={(container, action) => setPending({ kind: 'container', container, action })}
         />
       )}
@@ -171,7 +185,11 @@ function pendingBody(pending: Pending | null): string {
     return '';
   }
   if (pending.kind === 'container') {
-    return `breakwater will ${pending.action} the container ${pending.container.name}. ${CONSEQUENCE[pending.action]} This is recorded in the journal with your name.`;
+    const held =
+      pending.action === 'unpause' && pending.container.pausedByBreakwater
+        ? ' The GPU watchdog paused it to relieve GPU pressure: resuming it works against the watchdog, which then lets go of it.'
+        : '';
+    return `breakwater will ${pending.action} the container ${pending.container.name}. ${CONSEQUENCE[pending.action]}${held} This is recorded in the journal with your name.`;
   }
   return pending.action === 'arm'
     ? 'The watchdog will act on GPU pressure again: unload models, pause noisy containers, stop the biggest VRAM holder.'

@@ -62,7 +62,8 @@ async function boot() {
     const { plugin } = (await load('panel/module')) as { plugin: grafanaData.PanelPlugin };
     const Panel = plugin.panel as unknown as React.ComponentType<Record<string, unknown>>;
     const options = { scope: 'all', label: '', pattern: query.get('pattern') ?? '*', refreshSeconds: 2, showJournal: true, journalLimit: 10 };
-    content = <Panel id={1} options={{ ...options, scope: query.get('pattern') ? 'pattern' : 'all' }} width={1200} height={900} title="breakwater" />;
+    const width = Number(query.get('width') ?? 1200);
+    content = <Panel id={1} options={{ ...options, scope: query.get('pattern') ? 'pattern' : 'all' }} width={width} height={900} title="breakwater" />;
   } else {
     const { plugin } = (await load('module')) as { plugin: grafanaData.AppPlugin };
     const meta = (await (await fetch('/api/plugins/breakwater-control-app/settings')).json()) as grafanaData.AppPluginMeta;

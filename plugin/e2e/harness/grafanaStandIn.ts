@@ -63,6 +63,13 @@ export async function startGrafanaStandIn(options: {
       if (url.pathname.startsWith('/harness/')) {
         return serveFile(response, path.join(harness, 'dist', url.pathname.slice('/harness/'.length)));
       }
+      // Grafana serves its icons under public/build/img/icons/ (where @grafana/ui's getIconRoot
+      // looks, packages/grafana-ui/src/components/Icon/utils.ts); they ship in @grafana/ui.
+      if (url.pathname.startsWith('/public/build/img/icons/')) {
+        const icons = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist/public/img/icons');
+        const icon = path.resolve(icons, url.pathname.slice('/public/build/img/icons/'.length));
+        return serveFile(response, icon.startsWith(`${icons}${path.sep}`) ? icon : icons);
+      }
       if (url.pathname.startsWith(`/public/plugins/${manifest.id}/`)) {
         return serveFile(response, path.join(dist, url.pathname.slice(`/public/plugins/${manifest.id}/`.length)));
       }

@@ -33,12 +33,26 @@ test.beforeAll(() => {
   nameB = `${name}-b`;
   docker(...sleeper(name));
   dockerB(...sleeper(nameB));
+  // A container that has exited: a problem the panel must show first.
+  docker('run', '--name', `${name}-gone`, '--network', 'none', 'breakwater-test-busybox:latest', 'true');
 });
 
 test.afterAll(() => {
-  docker('rm', '-f', name);
+  docker('rm', '-f', name, `${name}-gone`);
   dockerB('rm', '-f', nameB);
 });
+
+/** Sets this machine's token in the app's settings, as an Admin would on the config page. */
+const setToken = (page: Page, token: string) =>
+  page.evaluate(
+    (value) =>
+      fetch('/api/plugins/breakwater-control-app/settings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secureJsonData: { token: value } }),
+      }).then((response) => response.status),
+    token
+  );
 
 async function openPanel(page: Page, role: string) {
   await page.goto(`${grafana()}/?view=panel&role=${role}&user=${role.toLowerCase()}&pattern=${name}&var-host=alpha`);
@@ -170,4 +184,60 @@ test("two hosts: a wrong token for beta is beta's error alone; a Viewer sees bot
   await expect(page.getByRole('cell', { name: nameB, exact: true }).first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('radio', { name: 'alpha' })).toBeVisible();
   await expect(page.getByRole('button', { name: /^(Restart|Pause|Stop|Resume|Start) / })).toHaveCount(0);
+});
+
+for (const width of [1400, 600]) {
+  test(`at ${width} px: a summary, problems first, every action in reach`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.goto(`${grafana()}/?view=panel&role=Editor&user=editor&pattern=${name}*&var-host=alpha&width=${width - 32}`);
+    await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText('1 exited')).toBeVisible();
+    const rows = page.getByRole('table').first().getByRole('row');
+    await expect(rows.nth(1)).toContainText(`${name}-gone`);
+    for (const label of [`Restart ${name}`, `Pause ${name}`, `Stop ${name}`, `Start ${name}-gone`]) {
+      const button = page.getByRole('button', { name: label, exact: true });
+      await expect(button).toBeVisible();
+      await expect(button).toBeInViewport({ ratio: 1 });
+    }
+    await page.screenshot({ path: `${SHOTS}/panel-${width}px.png`, fullPage: true });
+  });
+}
+
+test('stale data: when the token is refused mid-view, the panel says so and holds its actions', async ({ page }) => {
+  // An Admin: changing the app's settings needs that role, acting needs Editor or more.
+  await openPanel(page, 'Admin');
+  await expect(page.getByRole('button', { name: `Restart ${name}` })).toBeEnabled();
+  expect(await setToken(page, 'not-the-token')).toBe(200);
+  try {
+    await expect(page.getByText(/breakwater refused the token: showing the last status/)).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: `Restart ${name}` })).toHaveAttribute('aria-disabled', 'true');
+    await page.screenshot({ path: `${SHOTS}/panel-stale.png`, fullPage: true });
+  } finally {
+    expect(await setToken(page, 'e2e-token-for-the-plugin-proxy')).toBe(200);
+  }
+  await expect(page.getByRole('button', { name: `Restart ${name}` })).toBeEnabled({ timeout: 30_000 });
+});
+
+test('the config page saves exactly what it shows, a second time too', async ({ page }) => {
+  const stored = () => page.evaluate(() => fetch('/api/plugins/breakwater-control-app/settings').then((response) => response.json()));
+  await page.goto(`${grafana()}/?view=config&role=Admin&user=admin`);
+  await expect(page.getByLabel(/^Host 1 name/)).toHaveValue('beta', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Add a host' }).click();
+  await page.getByLabel(/^Host 2 name/).fill('gamma');
+  await page.getByLabel(/^Host 2 API URL/).fill('http://127.0.0.1:9');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await stored()).jsonData.host2Name).toBe('gamma');
+  await page.getByRole('button', { name: 'Remove host 2' }).click();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await stored()).jsonData.host2Url).toBeUndefined();
+  await page.getByLabel(/^Name/).fill('alpha-renamed');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await stored()).jsonData.hostName).toBe('alpha-renamed');
+  const second = (await stored()).jsonData;
+  expect(second.host2Name).toBeUndefined();
+  expect(second.host2Url).toBeUndefined();
+  expect(second.host1Name).toBe('beta');
+  await page.getByLabel(/^Name/).fill('alpha');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await stored()).jsonData.hostName).toBe('alpha');
 });

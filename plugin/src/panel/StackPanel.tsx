@@ -7,9 +7,9 @@ import { canAct } from '../utils/canAct';
 import { useHosts } from '../utils/useHosts';
 
 /** The control panel inside any dashboard: the chosen host's daemon, or every host at a glance. */
-export function StackPanel({ options }: PanelProps<StackPanelOptions>) {
+export function StackPanel({ options, width }: PanelProps<StackPanelOptions>) {
   const { hosts, error } = useHosts();
   return (
-    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <ControlView client={client} options={options} canAct={canAct()} />}</HostSwitch>
+    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <ControlView client={client} options={options} canAct={canAct()} width={width} />}</HostSwitch>
   );
 }

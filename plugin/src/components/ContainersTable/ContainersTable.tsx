@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { Badge, type BadgeColor, Button, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
+import type { IconName } from '@grafana/data';
+import { Badge, type BadgeColor, Button, IconButton, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
 import type { Container, ContainerAction } from '../../api/types';
 import { formatBytes, formatPercent } from '../../utils/format';
 import { problemsFirst } from '../../utils/triage';
@@ -10,6 +11,8 @@ interface Props {
   canAct: boolean;
   /** Why the actions are disabled for now (stale data), if they are. */
   disabledReason?: string;
+  /** Narrow (a third of a dashboard): the essential columns, and actions as labelled icons. */
+  compact?: boolean;
   onAction: (container: Container, action: ContainerAction) => void;
 }
 
@@ -26,6 +29,14 @@ export function actionsFor(container: Container): ContainerAction[] {
   }
   return ['start'];
 }
+
+const ACTION_ICON: Record<ContainerAction, IconName> = {
+  restart: 'sync',
+  pause: 'pause',
+  unpause: 'play',
+  stop: 'square-shape',
+  start: 'play',
+};
 
 export const ACTION_LABEL: Record<ContainerAction, string> = {
   restart: 'Restart',
@@ -47,7 +58,7 @@ function noActionReason(container: Container): string | null {
  * Containers, problems first, with state and health badges, CPU and memory against limits, VRAM,
  * roles and actions (or why there are none).
  */
-export function ContainersTable({ containers, canAct, disabledReason, onAction }: Props) {
+export function ContainersTable({ containers, canAct, disabledReason, compact = false, onAction }: Props) {
   const styles = useStyles2(getStyles);
   const columns: Array<Column<Container>> = [
     {
@@ -76,6 +87,7 @@ export function ContainersTable({ containers, canAct, disabledReason, onAction }
     },
     {
       id: 'cpuPercent',
+      visible: () => !compact,
       header: 'CPU / limit',
       cell: ({ row }) => {
         const c = row.original;
@@ -84,16 +96,18 @@ export function ContainersTable({ containers, canAct, disabledReason, onAction }
     },
     {
       id: 'memoryBytes',
+      visible: () => !compact,
       header: 'Memory / limit',
       cell: ({ row }) => {
         const c = row.original;
         return `${formatBytes(c.memoryBytes)} / ${c.memoryLimited ? formatBytes(c.memoryLimitBytes) : 'no limit'}`;
       },
     },
-    { id: 'vramBytes', header: 'VRAM', cell: ({ row }) => formatBytes(row.original.vramBytes) },
+    { id: 'vramBytes', header: 'VRAM', visible: () => !compact, cell: ({ row }) => formatBytes(row.original.vramBytes) },
     { id: 'restarts', header: 'Restarts' },
     {
       id: 'flags',
+      visible: () => !compact,
       header: 'Roles',
       cell: ({ row }) => (
         <Stack gap={0.5} wrap="wrap">
@@ -113,6 +127,22 @@ export function ContainersTable({ containers, canAct, disabledReason, onAction }
           return <Text color="secondary">{reason}</Text>;
         }
         // Destructive styling is kept for the confirmation, where the consequence is spelled out.
+        if (compact) {
+          return (
+            <Stack gap={0.5}>
+              {actionsFor(row.original).map((action) => (
+                <IconButton
+                  key={action}
+                  name={ACTION_ICON[action]}
+                  // Its tooltip is its accessible name: "Restart ingest", and why it waits if it does.
+                  tooltip={`${ACTION_LABEL[action]} ${row.original.name}${disabledReason ? ` (${disabledReason})` : ''}`}
+                  disabled={disabledReason !== undefined}
+                  onClick={() => onAction(row.original, action)}
+                />
+              ))}
+            </Stack>
+          );
+        }
         return (
           <Stack gap={0.5} wrap="wrap">
             {actionsFor(row.original).map((action) => (
@@ -133,10 +163,16 @@ export function ContainersTable({ containers, canAct, disabledReason, onAction }
       },
     },
   ];
-  return <InteractiveTable columns={columns} data={problemsFirst(containers)} getRowId={(c: Container) => c.id} />;
+  return (
+    <div className={styles.scroll}>
+      <InteractiveTable columns={columns} data={problemsFirst(containers)} getRowId={(c: Container) => c.id} />
+    </div>
+  );
 }
 
 const getStyles = () => ({
+  // Whatever the width, every column stays reachable.
+  scroll: css({ overflowX: 'auto' }),
   name: css({
     display: 'inline-block',
     maxWidth: '24ch',

@@ -36,8 +36,8 @@ function serve(status = statusFixture()) {
 /** The row of a container in the containers table (the first table; the journal is the second). */
 const rowOf = (name: string) => within(screen.getAllByRole('table')[0]).getByText(name).closest('tr')!;
 
-const view = (canAct: boolean, overrides: Partial<StackPanelOptions> = {}) =>
-  render(<ControlView client={new BreakwaterClient()} options={{ ...options, ...overrides }} canAct={canAct} />);
+const view = (canAct: boolean, overrides: Partial<StackPanelOptions> = {}, width?: number) =>
+  render(<ControlView client={new BreakwaterClient()} options={{ ...options, ...overrides }} canAct={canAct} width={width} />);
 
 describe('ControlView', () => {
   it('shows loading, then containers with badges, limits, VRAM, roles, GPU and watchdog state', async () => {
@@ -152,6 +152,22 @@ describe('ControlView', () => {
     expect(names.slice(0, 1)).toEqual(['wa-ingest']);
     expect(within(rowOf('ollama')).getByText('GPU owner: never touched')).toBeInTheDocument();
     expect(within(rowOf('grafana')).getByText('protected: never touched')).toBeInTheDocument();
+  });
+
+  it('fits a narrow panel: the essential columns, every action as a labelled icon', async () => {
+    const user = userEvent.setup({ delay: null });
+    serve();
+    view(true, {}, 600);
+    await screen.findAllByText('ingest');
+    const headers = within(screen.getAllByRole('table')[0])
+      .getAllByRole('columnheader')
+      .map((header) => header.textContent);
+    expect(headers).toEqual(['Container', 'State', 'Health', 'Restarts', '']);
+    for (const label of ['Restart ingest', 'Pause ingest', 'Stop ingest', 'Resume wa-ingest']) {
+      expect(screen.getByRole('button', { name: label })).toBeInTheDocument();
+    }
+    await user.click(screen.getByRole('button', { name: 'Stop ingest' }));
+    expect(within(screen.getByRole('dialog')).getByText(/the GPU memory it held is freed/)).toBeInTheDocument();
   });
 
   it('says resuming a held container works against the watchdog', async () => {

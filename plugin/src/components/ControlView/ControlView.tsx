@@ -16,7 +16,12 @@ interface Props {
   client: BreakwaterClient;
   options: StackPanelOptions;
   canAct: boolean;
+  /** The panel's width in pixels, where it is a panel: narrow ones get the compact table. */
+  width?: number;
 }
+
+/** Below this width the containers table keeps its essential columns and shows actions as icons. */
+const COMPACT_BELOW_PX = 900;
 
 type Pending =
   | { kind: 'container'; container: Container; action: ContainerAction }
@@ -34,7 +39,7 @@ const CONSEQUENCE: Record<ContainerAction, string> = {
  * breakwater's control view: GPU and watchdog, containers with confirmed actions, and the latest
  * journal entries. Shared by the dashboard panel and the app page; viewers see no action buttons.
  */
-export function ControlView({ client, options, canAct }: Props) {
+export function ControlView({ client, options, canAct, width }: Props) {
   const styles = useStyles2(getStyles);
   const [status, setStatus] = useState<Status>();
   const [journal, setJournal] = useState<JournalEntry[]>([]);
@@ -149,6 +154,7 @@ export function ControlView({ client, options, canAct }: Props) {
           containers={containers}
           canAct={canAct}
           disabledReason={error ? 'The last refresh failed: actions wait for fresh data' : undefined}
+          compact={width !== undefined && width < COMPACT_BELOW_PX}
           onAction={(container, action) => setPending({ kind: 'container', container, action })}
         />
       )}

@@ -1,19 +1,11 @@
-/** Bytes in binary units: 512 MiB, 1.5 GiB. */
+import { formattedValueToString, getValueFormat } from '@grafana/data';
+
+/** Bytes in binary units as Grafana writes them (its `bytes` unit): 512 MiB, 1.50 GiB; a dash when unknown. */
 export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) {
-    return '–';
-  }
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return bytes === null || bytes === undefined ? '–' : formattedValueToString(getValueFormat('bytes')(bytes));
 }
 
-/** A percentage with one decimal, or a dash. */
+/** A percentage as Grafana writes it (its `percent` unit), one decimal; a dash when unknown. */
 export function formatPercent(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : `${value.toFixed(1)} %`;
+  return value === null || value === undefined ? '–' : formattedValueToString(getValueFormat('percent')(value, 1));
 }

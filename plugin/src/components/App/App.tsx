@@ -1,5 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import type { AppRootProps } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
 import { Alert, FilterInput, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import type { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
@@ -16,8 +17,11 @@ const RESULTS = ['all', 'ok', 'failed', 'skipped', 'dry-run', 'noted'] as const;
 /** The app's page: the control view full-page and the whole journal with filters, for the chosen host. */
 export function App({ meta }: AppRootProps<AppJsonData>) {
   const { hosts, error } = useHosts(meta.jsonData);
+  // PluginPage gives the page Grafana's title, breadcrumb and navigation.
   return (
-    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <HostPage client={client} />}</HostSwitch>
+    <PluginPage>
+      <HostSwitch hosts={hosts} hostsError={error}>{(client) => <HostPage client={client} />}</HostSwitch>
+    </PluginPage>
   );
 }
 

@@ -48,7 +48,7 @@ describe('ControlView', () => {
     const ingestRow = rowOf('ingest');
     expect(within(ingestRow).getByText('running')).toBeInTheDocument();
     expect(within(ingestRow).getByText('healthy')).toBeInTheDocument();
-    expect(within(ingestRow).getByText('12.5 % / 1.00 CPU')).toBeInTheDocument();
+    expect(within(ingestRow).getByText('12.5% / 1.00 CPU')).toBeInTheDocument();
     expect(within(ingestRow).getByText('200 MiB / 512 MiB')).toBeInTheDocument();
     const ollamaRow = rowOf('ollama');
     expect(within(ollamaRow).getByText('GPU owner')).toBeInTheDocument();
@@ -56,7 +56,7 @@ describe('ControlView', () => {
     expect(within(rowOf('grafana')).getByText('protected')).toBeInTheDocument();
     expect(within(rowOf('wa-ingest')).getByText('paused by breakwater')).toBeInTheDocument();
     expect(screen.getByText('GPU 0: NVIDIA H200')).toBeInTheDocument();
-    expect(screen.getByText('VRAM 96.8 %')).toBeInTheDocument();
+    expect(screen.getByText('VRAM 96.8%')).toBeInTheDocument();
     expect(screen.getByText('tripped')).toBeInTheDocument();
     expect(screen.getByText(/streak 4\/3 · next rung: stop-top-vram · holding paused: wa-ingest/)).toBeInTheDocument();
     expect(screen.getByText('container is unhealthy')).toBeInTheDocument();
@@ -141,9 +141,9 @@ describe('ControlView', () => {
   });
 
   it('puts what is wrong first: a summary, the tripped watchdog as a banner, problem rows on top', async () => {
-    serve();
+    serve(statusFixture({ containersReadAt: new Date(Date.now() - 3_000).toISOString() }));
     view(true);
-    expect(await screen.findByText('1 held by the watchdog')).toBeInTheDocument();
+    expect(await screen.findByText(/^1 held by the watchdog · updated [34] s ago$/)).toBeInTheDocument();
     expect(screen.getByText('GPU watchdog tripped')).toBeInTheDocument();
     const names = within(screen.getAllByRole('table')[0])
       .getAllByRole('row')

@@ -130,7 +130,10 @@ export function ControlView({ client, options, canAct, width }: Props) {
           {`GPU pressure: breakwater is relieving it${status.watchdog.paused.length + status.watchdog.stopped.length > 0 ? ` and holds ${status.watchdog.paused.length + status.watchdog.stopped.length} container(s)` : ''}.`}
         </Alert>
       )}
-      <Text color={containers.some((c) => c.health === 'unhealthy') ? 'error' : 'secondary'}>{summarize(containers)}</Text>
+      <Text color={containers.some((c) => c.health === 'unhealthy') ? 'error' : 'secondary'}>
+        {summarize(containers)}
+        {status.containersReadAt && ` · updated ${secondsAgo(status.containersReadAt)} s ago`}
+      </Text>
       {notice && (
         <Alert severity={notice.severity} title={notice.severity === 'success' ? 'Done' : 'The action failed'} onRemove={() => setNotice(null)}>
           {notice.text}
@@ -175,6 +178,10 @@ export function ControlView({ client, options, canAct, width }: Props) {
       />
     </div>
   );
+}
+
+function secondsAgo(time: string): number {
+  return Math.max(0, Math.round((Date.now() - Date.parse(time)) / 1000));
 }
 
 function pendingTitle(pending: Pending | null): string {

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Badge, type BadgeColor, Button, Stack, Text } from '@grafana/ui';
 import type { Status } from '../../api/types';
-import { formatBytes } from '../../utils/format';
+import { formatBytes, formatPercent } from '../../utils/format';
 
 interface Props {
   gpu: Status['gpu'];
@@ -50,12 +50,12 @@ export function GpuSummary({ gpu, watchdog, canAct, onWatchdog }: Props) {
                 GPU {device.index}: {device.name}
               </Text>
               <Badge
-                text={`VRAM ${percent === null ? '–' : percent.toFixed(1)} %`}
+                text={`VRAM ${formatPercent(percent)}`}
                 color={percent !== null && percent >= 95 ? 'red' : percent !== null && percent >= 90 ? 'orange' : 'green'}
               />
               <Text color="secondary">
                 {formatBytes(device.memoryUsedBytes)} / {formatBytes(device.memoryTotalBytes)} · util{' '}
-                {device.utilizationPercent ?? '–'} % · {device.temperatureCelsius ?? '–'} °C · {device.powerWatts?.toFixed(0) ?? '–'} W
+                {formatPercent(device.utilizationPercent)} · {device.temperatureCelsius ?? '–'} °C · {device.powerWatts?.toFixed(0) ?? '–'} W
               </Text>
             </Stack>
           );

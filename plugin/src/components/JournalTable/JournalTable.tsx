@@ -1,4 +1,6 @@
 import React from 'react';
+import { dateTimeFormat } from '@grafana/data';
+import { config } from '@grafana/runtime';
 import { Badge, type BadgeColor, InteractiveTable, type Column } from '@grafana/ui';
 import type { JournalEntry } from '../../api/types';
 
@@ -12,11 +14,15 @@ const RESULT_COLOR: Record<string, BadgeColor> = {
 
 type Row = JournalEntry & { key: string };
 
-/** Journal entries, newest first. */
+/** Journal entries, newest first, their times in the user's Grafana time zone. */
 export function JournalTable({ entries }: { entries: JournalEntry[] }) {
   const rows: Row[] = [...entries].reverse().map((entry, index) => ({ ...entry, key: `${entry.time}-${index}` }));
   const columns: Array<Column<Row>> = [
-    { id: 'time', header: 'Time', cell: ({ row }) => new Date(row.original.time).toLocaleString() },
+    {
+      id: 'time',
+      header: 'Time',
+      cell: ({ row }) => dateTimeFormat(row.original.time, { timeZone: config.bootData.user?.timezone }),
+    },
     { id: 'action', header: 'Action' },
     { id: 'container', header: 'Container', cell: ({ row }) => row.original.container?.name ?? '–' },
     {

@@ -228,6 +228,7 @@ test('the config page saves exactly what it shows, a second time too', async ({ 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect.poll(async () => (await stored()).jsonData.host2Name).toBe('gamma');
   await page.getByRole('button', { name: 'Remove host 2' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect.poll(async () => (await stored()).jsonData.host2Url).toBeUndefined();
   await page.getByLabel(/^Name/).fill('alpha-renamed');

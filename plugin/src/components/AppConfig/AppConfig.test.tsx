@@ -1,5 +1,5 @@
 import React from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import type { AppPluginMeta, PluginType } from '@grafana/data';
@@ -103,6 +103,7 @@ describe('AppConfig', () => {
     await user.type(screen.getByLabelText(/^Host 1 API URL/), 'http://laptop:8787/');
     await user.type(screen.getByLabelText(/^Host 1 token/), 'laptop-token');
     await user.click(screen.getByRole('button', { name: 'Remove host 2' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Remove' }));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() =>
       expect(saved).toEqual([
@@ -116,6 +117,26 @@ describe('AppConfig', () => {
     );
     expect(screen.queryByLabelText(/^Host 2 API URL/)).not.toBeInTheDocument();
     expect(screen.getAllByDisplayValue('configured')).toHaveLength(2);
+  });
+
+  it("says the test uses the saved settings, beside the host it tested", async () => {
+    const user = userEvent.setup({ delay: null });
+    server.use(http.get(`${PROXY}/hosts/2/status`, () => HttpResponse.json(statusFixture())));
+    render(
+      <AppConfig
+        {...props({
+          jsonData: { apiUrl: 'http://alpha:8787', hostName: 'alpha', host2Name: 'lab', host2Url: 'http://lab:8787' },
+          secureJsonFields: { token: true, host2Token: true },
+        })}
+      />
+    );
+    const lab = screen.getByRole('group', { name: 'Host 2: lab' });
+    await user.click(within(lab).getByRole('button', { name: 'Test host 2' }));
+    expect(await within(lab).findByText(/^lab: Connected: 4 containers/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText(/^Host 2 API URL/), '0');
+    await user.click(within(lab).getByRole('button', { name: 'Test host 2' }));
+    expect(await within(lab).findByText(/Save first: the test goes through Grafana's proxy/)).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Control API' })).queryByText(/Save first/)).not.toBeInTheDocument();
   });
 
   it('saves exactly what it shows, however many times: a removed host stays removed', async () => {
@@ -137,6 +158,7 @@ describe('AppConfig', () => {
       />
     );
     await user.click(screen.getByRole('button', { name: 'Remove host 2' }));
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Remove' }));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     const name = screen.getByLabelText(/^Host 1 name/);

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import type { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data';
 import { getBackendSrv } from '@grafana/runtime';
-import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
+import { Alert, Button, ConfirmModal, Field, FieldSet, Input, SecretInput, Stack } from '@grafana/ui';
 import { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
 import { MAX_HOST_SLOTS, PLUGIN_ID } from '../../constants';
@@ -53,6 +53,9 @@ export function AppConfig({ plugin }: AppConfigProps) {
   // What the last save stored: the next save starts from it, not from the settings as loaded.
   const [stored, setStored] = useState(() => ({ ...(meta.jsonData as Record<string, string | undefined>) }));
   const [message, setMessage] = useState<Message>(null);
+  // Each host's test result, shown beside that host.
+  const [results, setResults] = useState<Record<number, Message>>({});
+  const [removing, setRemoving] = useState<HostDraft | null>(null);
   const [busy, setBusy] = useState(false);
 
   const update = (slot: number, change: Partial<HostDraft>) =>
@@ -113,17 +116,34 @@ export function AppConfig({ plugin }: AppConfigProps) {
     }
   };
 
+  /** Whether the page shows something for this host that is not saved yet. */
+  const unsaved = (host: HostDraft) => {
+    const keys = hostKeys(host.slot);
+    return (
+      Boolean(host.token) ||
+      (stored[keys.url] ?? '') !== host.apiUrl.trim().replace(/\/+$/, '') ||
+      (stored[keys.name] ?? (host.slot === 0 ? DEFAULT_HOST_NAME : '')) !== host.name.trim()
+    );
+  };
+
+  // The test goes through Grafana's proxy, which uses the saved settings: it says so rather than
+  // test something other than what is on the page.
   const test = async (host: HostDraft) => {
-    setBusy(true);
+    const show = (result: Message) => setResults((current) => ({ ...current, [host.slot]: result }));
     const who = host.slot === 0 ? '' : `${host.name || `Host ${host.slot}`}: `;
+    if (unsaved(host)) {
+      show({ severity: 'error', text: `${who}Save first: the test goes through Grafana's proxy, which uses the saved URL and token.` });
+      return;
+    }
+    setBusy(true);
     try {
       const status = await new BreakwaterClient(host.slot).status();
-      setMessage({
+      show({
         severity: 'success',
         text: `${who}Connected: ${status.containers.length} containers, Docker engine ${status.engine.reachable ? 'reachable' : 'NOT reachable'}, GPU watchdog ${status.watchdog.state}.`,
       });
     } catch (caught) {
-      setMessage({ severity: 'error', text: `${who}${describeError(caught)}` });
+      show({ severity: 'error', text: `${who}${describeError(caught)}` });
     } finally {
       setBusy(false);
     }
@@ -138,12 +158,10 @@ export function AppConfig({ plugin }: AppConfigProps) {
           key={host.slot}
           host={host}
           busy={busy}
+          result={results[host.slot] ?? null}
           onChange={(change) => update(host.slot, change)}
           onTest={() => test(host)}
-          onRemove={() => {
-            setHosts((current) => current.filter((each) => each.slot !== host.slot));
-            setRemoved((current) => [...current, host.slot]);
-          }}
+          onRemove={() => setRemoving(host)}
         />
       ))}
       <Stack gap={1}>
@@ -167,6 +185,21 @@ export function AppConfig({ plugin }: AppConfigProps) {
           {message.text}
         </Alert>
       )}
+      <ConfirmModal
+        isOpen={removing !== null}
+        title={`Remove host ${removing?.slot ?? ''}${removing?.name ? ` (${removing.name})` : ''}?`}
+        body="Its URL, name and token are deleted when you save the settings; its dashboards keep their data."
+        confirmText="Remove"
+        onConfirm={() => {
+          const slot = removing?.slot;
+          setRemoving(null);
+          if (slot !== undefined) {
+            setHosts((current) => current.filter((each) => each.slot !== slot));
+            setRemoved((current) => [...current, slot]);
+          }
+        }}
+        onDismiss={() => setRemoving(null)}
+      />
     </Stack>
   );
 }
@@ -174,13 +207,14 @@ export function AppConfig({ plugin }: AppConfigProps) {
 interface HostFieldsProps {
   host: HostDraft;
   busy: boolean;
+  result: Message;
   onChange: (change: Partial<HostDraft>) => void;
   onTest: () => void;
   onRemove: () => void;
 }
 
 /** One daemon's fields. This machine's keep the names the page always had; others say their slot. */
-function HostFields({ host, busy, onChange, onTest, onRemove }: HostFieldsProps) {
+function HostFields({ host, busy, result, onChange, onTest, onRemove }: HostFieldsProps) {
   const own = host.slot === 0;
   const label = (text: string) => (own ? text : `Host ${host.slot} ${text === 'API URL' ? text : text.toLowerCase()}`);
   const id = (field: string) => `breakwater-${field}${own ? '' : `-${host.slot}`}`;
@@ -192,7 +226,7 @@ function HostFields({ host, busy, onChange, onTest, onRemove }: HostFieldsProps)
       <Field
         label={label('API URL')}
         htmlFor={id('api-url')}
-        description="Where Grafana's server reaches that machine's `deno task watch`, such as http://host.docker.internal:8787"
+        description="Where Grafana's server reaches that machine's breakwater (deno task watch), such as http://host.docker.internal:8787"
       >
         <Input
           id={id('api-url')}
@@ -216,14 +250,21 @@ function HostFields({ host, busy, onChange, onTest, onRemove }: HostFieldsProps)
           onReset={() => onChange({ token: '', tokenConfigured: false })}
         />
       </Field>
-      <Stack gap={1}>
-        <Button variant="secondary" onClick={onTest} disabled={busy}>
-          {own ? 'Test connection' : `Test host ${host.slot}`}
-        </Button>
-        {!own && (
-          <Button variant="destructive" fill="outline" onClick={onRemove} disabled={busy}>
-            {`Remove host ${host.slot}`}
+      <Stack direction="column" gap={1}>
+        <Stack gap={1} justifyContent="space-between">
+          <Button variant="secondary" onClick={onTest} disabled={busy} tooltip="Tests the saved settings, through Grafana's proxy">
+            {own ? 'Test connection' : `Test host ${host.slot}`}
           </Button>
+          {!own && (
+            <Button variant="destructive" fill="text" icon="trash-alt" onClick={onRemove} disabled={busy}>
+              {`Remove host ${host.slot}`}
+            </Button>
+          )}
+        </Stack>
+        {result && (
+          <Alert severity={result.severity} title={result.severity === 'success' ? 'Connected' : 'Test failed'}>
+            {result.text}
+          </Alert>
         )}
       </Stack>
     </FieldSet>

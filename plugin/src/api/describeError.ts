@@ -1,4 +1,15 @@
-import { isFetchError } from '@grafana/runtime';
+import { config, isFetchError } from '@grafana/runtime';
+
+/** Whether the signed-in user can change the app's settings (an org Admin or a server admin). */
+export function isAdmin(): boolean {
+  const user = config.bootData?.user;
+  return Boolean(user && (user.isGrafanaAdmin || user.orgRole === 'Admin'));
+}
+
+/** Whether the error is the control API refusing the token. */
+export function isTokenRefused(error: unknown): boolean {
+  return isFetchError(error) && error.status === 401;
+}
 
 /**
  * Turns what Grafana's backend service throws into one sentence a person can act on: the control
@@ -11,7 +22,10 @@ export function describeError(error: unknown): string {
   const body = error.data as { error?: string; message?: string } | undefined;
   const message = body?.message;
   if (error.status === 401) {
-    return `The control API refused the token (401${message ? `: ${message}` : ''}). Save the token that breakwater printed or that BREAKWATER_TOKEN holds.`;
+    const fix = isAdmin()
+      ? "Set the token breakwater printed (or its BREAKWATER_TOKEN) on the app's configuration page."
+      : "A Grafana Admin can set the right token on the app's configuration page.";
+    return `The control API refused the token (401${message ? `: ${message}` : ''}). ${fix}`;
   }
   if (error.status === 403 && message && /route access denied/i.test(message)) {
     return 'Your Grafana role may not do this: acting needs the Editor role.';

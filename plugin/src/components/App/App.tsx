@@ -1,13 +1,14 @@
-import React, { useEffect, useState } from 'react';
+import React, { useCallback, useState } from 'react';
 import type { AppRootProps } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, FilterInput, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+import { FilterInput, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import type { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
 import type { JournalEntry } from '../../api/types';
 import type { AppJsonData } from '../../types';
 import { canAct } from '../../utils/canAct';
 import { useHosts } from '../../utils/useHosts';
+import { usePoll } from '../../utils/usePoll';
 import { ControlView } from '../ControlView/ControlView';
 import { HostSwitch } from '../HostSwitch/HostSwitch';
 import { JournalTable } from '../JournalTable/JournalTable';
@@ -26,14 +27,14 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
 }
 
 function HostPage({ client }: { client: BreakwaterClient }) {
-  const [entries, setEntries] = useState<JournalEntry[]>([]);
-  const [error, setError] = useState<string>();
+  const journal = usePoll<JournalEntry[]>(
+    useCallback(() => client.journal({ limit: 1000 }), [client]),
+    10_000
+  );
+  const entries = journal.data ?? [];
+  const error = journal.error === undefined ? undefined : describeError(journal.error);
   const [search, setSearch] = useState('');
   const [result, setResult] = useState<(typeof RESULTS)[number]>('all');
-
-  useEffect(() => {
-    client.journal({ limit: 1000 }).then(setEntries, (caught) => setError(describeError(caught)));
-  }, [client]);
 
   const needle = search.trim().toLowerCase();
   const shown = entries.filter(
@@ -56,13 +57,9 @@ function HostPage({ client }: { client: BreakwaterClient }) {
           <FilterInput placeholder="Container, action, person or reason" value={search} onChange={setSearch} width={40} />
           <RadioButtonGroup options={RESULTS.map((value) => ({ value, label: value }))} value={result} onChange={setResult} size="sm" />
         </Stack>
-        {error ? (
-          <Alert severity="error" title="Could not read the journal">
-            {error}
-          </Alert>
-        ) : (
-          <JournalTable entries={shown} />
-        )}
+        {/* The control view above already says when the daemon cannot be read. */}
+        {error && entries.length > 0 && <Text color="secondary">{`Showing the journal as last read: ${error}`}</Text>}
+        {!error || entries.length > 0 ? <JournalTable entries={shown} /> : null}
       </Stack>
     </Stack>
   );

@@ -2,6 +2,8 @@ import React from 'react';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
+import { OrgRole } from '@grafana/data';
+import { config } from '@grafana/runtime';
 import { BreakwaterClient } from '../../api/client';
 import { journalFixture, statusFixture } from '../../test/fixtures';
 import { PROXY, server, setupMswServer } from '../../test/server';
@@ -138,6 +140,24 @@ describe('ControlView', () => {
     expect(await screen.findByText(/The control API refused the token \(401: wrong token\)/)).toBeInTheDocument();
     expect(screen.getByText('breakwater refused the token')).toBeInTheDocument();
     expect(screen.queryByText('breakwater is not answering')).not.toBeInTheDocument();
+  });
+
+  it('tells an Admin where to set the token, and anyone else who can', async () => {
+    const user = config.bootData.user;
+    serve();
+    server.use(http.get(`${PROXY}/status`, () => HttpResponse.json({ error: 'unauthorized', message: 'wrong token' }, { status: 401 })));
+    try {
+      config.bootData.user = { ...user, orgRole: OrgRole.Admin, isGrafanaAdmin: false };
+      const { unmount } = view(true);
+      expect(await screen.findByRole('link', { name: "Open the app's configuration" })).toHaveAttribute('href', '/plugins/breakwater-control-app');
+      unmount();
+      config.bootData.user = { ...user, orgRole: OrgRole.Editor, isGrafanaAdmin: false };
+      view(true);
+      expect(await screen.findByText(/A Grafana Admin can set the right token/)).toBeInTheDocument();
+      expect(screen.queryByRole('link', { name: "Open the app's configuration" })).not.toBeInTheDocument();
+    } finally {
+      config.bootData.user = user;
+    }
   });
 
   it('puts what is wrong first: a summary, the tripped watchdog as a banner, problem rows on top', async () => {

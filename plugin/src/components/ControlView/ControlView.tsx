@@ -1,13 +1,15 @@
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, ConfirmModal, EmptyState, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, ConfirmModal, EmptyState, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { BreakwaterClient } from '../../api/client';
-import { describeError, errorTitle } from '../../api/describeError';
+import { describeError, errorTitle, isAdmin, isTokenRefused } from '../../api/describeError';
 import type { Container, ContainerAction, JournalEntry, Status } from '../../api/types';
+import { PLUGIN_ID } from '../../constants';
 import type { StackPanelOptions } from '../../types';
 import { filterContainers } from '../../utils/filterContainers';
 import { summarize } from '../../utils/triage';
+import { usePoll } from '../../utils/usePoll';
 import { ACTION_LABEL, ContainersTable } from '../ContainersTable/ContainersTable';
 import { GpuSummary } from '../GpuSummary/GpuSummary';
 import { JournalTable } from '../JournalTable/JournalTable';
@@ -41,9 +43,6 @@ const CONSEQUENCE: Record<ContainerAction, string> = {
  */
 export function ControlView({ client, options, canAct, width }: Props) {
   const styles = useStyles2(getStyles);
-  const [status, setStatus] = useState<Status>();
-  const [journal, setJournal] = useState<JournalEntry[]>([]);
-  const [error, setError] = useState<{ title: string; text: string }>();
   const [pending, setPending] = useState<Pending | null>(null);
   const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
 
@@ -56,32 +55,13 @@ export function ControlView({ client, options, canAct, width }: Props) {
     [client, options.showJournal, options.journalLimit]
   );
 
-  // One request at a time: a tick while one is under way joins it instead of starting another.
-  const inFlight = useRef<Promise<void> | null>(null);
-  const refresh = useCallback(() => {
-    inFlight.current ??= load()
-      .then(
-        ([nextStatus, nextJournal]) => {
-          setStatus(nextStatus);
-          setJournal(nextJournal);
-          setError(undefined);
-        },
-        (caught) => setError({ title: errorTitle(caught), text: describeError(caught) })
-      )
-      .finally(() => {
-        inFlight.current = null;
-      });
-    return inFlight.current;
-  }, [load]);
-
-  useEffect(() => {
-    const timer = setInterval(refresh, Math.max(1, options.refreshSeconds) * 1000);
-    const first = setTimeout(refresh, 0);
-    return () => {
-      clearInterval(timer);
-      clearTimeout(first);
-    };
-  }, [refresh, options.refreshSeconds]);
+  const poll = usePoll<[Status, JournalEntry[]]>(load, Math.max(1, options.refreshSeconds) * 1000);
+  const { refresh } = poll;
+  const [status, journal] = poll.data ?? [undefined, []];
+  const error =
+    poll.error === undefined
+      ? undefined
+      : { title: errorTitle(poll.error), text: describeError(poll.error), configLink: isTokenRefused(poll.error) && isAdmin() };
 
   const confirm = async () => {
     const job = pending;
@@ -111,6 +91,7 @@ export function ControlView({ client, options, canAct, width }: Props) {
     return (
       <Alert severity="error" title={error.title}>
         {error.text}
+        {error.configLink && <ConfigLink />}
       </Alert>
     );
   }
@@ -123,6 +104,7 @@ export function ControlView({ client, options, canAct, width }: Props) {
       {error && (
         <Alert severity="warning" title={`${error.title}: showing the last status, actions wait for fresh data`}>
           {error.text}
+          {error.configLink && <ConfigLink />}
         </Alert>
       )}
       {status.watchdog.state === 'tripped' && (
@@ -176,6 +158,17 @@ export function ControlView({ client, options, canAct, width }: Props) {
         onConfirm={confirm}
         onDismiss={() => setPending(null)}
       />
+    </div>
+  );
+}
+
+/** Where an Admin fixes the token: the app's configuration page. */
+function ConfigLink() {
+  return (
+    <div>
+      <LinkButton href={`/plugins/${PLUGIN_ID}`} variant="secondary" size="sm" icon="cog">
+        Open the app&apos;s configuration
+      </LinkButton>
     </div>
   );
 }

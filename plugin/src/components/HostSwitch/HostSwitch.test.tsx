@@ -51,7 +51,10 @@ describe('HostSwitch', () => {
     const desktop = await screen.findByRole('row', { name: /desktop/ });
     expect(await within(desktop).findByText('yes')).toBeInTheDocument();
     const laptop = screen.getByRole('row', { name: /laptop/ });
-    expect(await within(laptop).findByText(/token/i)).toBeInTheDocument();
+    // A host that refuses the token answered: it is said so in a word, with the reason beside it.
+    expect(await within(laptop).findByText('token refused')).toBeInTheDocument();
+    expect(within(laptop).getByText(/refused the token \(401/)).toBeInTheDocument();
+    expect(within(laptop).queryByText('not answering')).not.toBeInTheDocument();
 
     await user.click(screen.getByRole('radio', { name: 'laptop' }));
     expect(locationService.getSearchObject()['var-host']).toBe('laptop');

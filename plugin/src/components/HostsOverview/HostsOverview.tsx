@@ -1,34 +1,48 @@
-import React, { useEffect, useState } from 'react';
-import { Badge, Button, InteractiveTable, type Column } from '@grafana/ui';
+import React, { useCallback } from 'react';
+import { isFetchError } from '@grafana/runtime';
+import { Badge, Button, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { BreakwaterClient } from '../../api/client';
 import { describeError } from '../../api/describeError';
 import type { Status } from '../../api/types';
 import type { BreakwaterHost } from '../../utils/hosts';
+import { usePoll } from '../../utils/usePoll';
+
+/** How often the overview asks every host again. */
+const REFRESH_MS = 10_000;
 
 interface HostRow {
   id: string;
   host: BreakwaterHost;
   status?: Status;
-  error?: string;
+  error?: unknown;
+}
+
+/** A word for the badge: a host that refuses the token answered, it is not unreachable. */
+function reachWord(error: unknown): { text: string; color: 'orange' | 'red' } {
+  if (isFetchError(error) && error.status === 401) {
+    return { text: 'token refused', color: 'orange' };
+  }
+  if (isFetchError(error) && error.status === 403) {
+    return { text: 'not allowed', color: 'orange' };
+  }
+  return { text: 'not answering', color: 'red' };
 }
 
 /** Each host at a glance: reachable, unhealthy containers, GPU pressure, whether the watchdog may act. */
 export function HostsOverview({ hosts, onChoose }: { hosts: BreakwaterHost[]; onChoose: (name: string) => void }) {
-  const [rows, setRows] = useState<HostRow[]>(hosts.map((host) => ({ id: host.name, host })));
-  useEffect(() => {
-    let live = true;
-    Promise.all(
-      hosts.map((host) =>
-        new BreakwaterClient(host.slot).status().then(
-          (status): HostRow => ({ id: host.name, host, status }),
-          (error): HostRow => ({ id: host.name, host, error: describeError(error) })
+  const load = useCallback(
+    () =>
+      Promise.all(
+        hosts.map((host) =>
+          new BreakwaterClient(host.slot).status().then(
+            (status): HostRow => ({ id: host.name, host, status }),
+            (error): HostRow => ({ id: host.name, host, error })
+          )
         )
-      )
-    ).then((next) => live && setRows(next));
-    return () => {
-      live = false;
-    };
-  }, [hosts]);
+      ),
+    [hosts]
+  );
+  const rows = usePoll(load, REFRESH_MS).data ?? hosts.map((host) => ({ id: host.name, host }));
 
   const columns: Array<Column<HostRow>> = [
     {
@@ -42,15 +56,26 @@ export function HostsOverview({ hosts, onChoose }: { hosts: BreakwaterHost[]; on
     },
     {
       id: 'reachable',
-      header: 'Reachable',
-      cell: ({ row }) =>
-        row.original.error ? (
-          <Badge color="red" text={row.original.error} />
-        ) : row.original.status ? (
+      header: 'Daemon',
+      cell: ({ row }) => {
+        const { error, status } = row.original;
+        if (error !== undefined) {
+          const word = reachWord(error);
+          return (
+            <Stack direction="column" gap={0.5}>
+              <Badge color={word.color} text={word.text} />
+              <Text variant="bodySmall" color="secondary">
+                {describeError(error)}
+              </Text>
+            </Stack>
+          );
+        }
+        return status ? (
           <Badge color="green" text="yes" />
         ) : (
           <Badge color="blue" text="asking…" />
-        ),
+        );
+      },
     },
     {
       id: 'unhealthy',

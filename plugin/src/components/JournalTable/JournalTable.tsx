@@ -23,7 +23,8 @@ export function JournalTable({ entries }: { entries: JournalEntry[] }) {
       header: 'Time',
       cell: ({ row }) => dateTimeFormat(row.original.time, { timeZone: config.bootData.user?.timezone }),
     },
-    { id: 'action', header: 'Action' },
+    // The panel's button says Resume; the engine's word for it is unpause.
+    { id: 'action', header: 'Action', cell: ({ row }) => (row.original.action === 'unpause' ? 'resume' : row.original.action) },
     { id: 'container', header: 'Container', cell: ({ row }) => row.original.container?.name ?? '–' },
     {
       id: 'result',

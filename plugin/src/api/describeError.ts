@@ -1,10 +1,5 @@
-import { config, isFetchError } from '@grafana/runtime';
-
-/** Whether the signed-in user can change the app's settings (an org Admin or a server admin). */
-export function isAdmin(): boolean {
-  const user = config.bootData?.user;
-  return Boolean(user && (user.isGrafanaAdmin || user.orgRole === 'Admin'));
-}
+import { isFetchError } from '@grafana/runtime';
+import { isAdmin } from '../utils/canAct';
 
 /** Whether the error is the control API refusing the token. */
 export function isTokenRefused(error: unknown): boolean {

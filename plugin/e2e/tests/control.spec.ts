@@ -72,6 +72,8 @@ test('as Editor, restart a real container through the panel, confirmed, journale
   await dialog.getByRole('button', { name: 'Restart' }).click();
   await expect(page.getByText(`Restart ${name}: ok`)).toBeVisible();
   expect(startedAt(name)).not.toBe(before);
+  // Docker's own count stays 0 after a restart it did not decide; breakwater's is beside it.
+  await expect(page.getByText('0 · 1 by breakwater')).toBeVisible({ timeout: 15_000 });
   const journalRow = page.getByRole('row').filter({ hasText: 'grafana:editor' }).filter({ hasText: 'restart' });
   await expect(journalRow.first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: `${SHOTS}/panel-after-restart.png`, fullPage: true });

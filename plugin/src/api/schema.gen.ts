@@ -412,7 +412,10 @@ export interface components {
             state: string;
             /** @enum {unknown} */
             health: "healthy" | "unhealthy" | "starting" | "none";
+            /** @description The engine's own restart count (its restart policy). */
             restarts: number;
+            /** @description Restarts breakwater made since it started (breakwater_container_restarts_total). */
+            breakwaterRestarts: number;
             startedAt: string | null;
             uptimeSeconds: number | null;
             cpuPercent: number | null;

@@ -9,6 +9,7 @@ export function containerFixture(overrides: Partial<Container> = {}): Container 
     state: 'running',
     health: 'healthy',
     restarts: 0,
+    breakwaterRestarts: 0,
     startedAt: '2026-11-27T03:00:00.000Z',
     uptimeSeconds: 600,
     cpuPercent: 12.5,
@@ -37,7 +38,7 @@ export function statusFixture(overrides: Partial<Status> = {}): Status {
     engine: { reachable: true, address: 'unix:///var/run/docker.sock' },
     containers: [
       containerFixture({ name: 'ollama', id: 'a1', gpuOwner: true, pausable: false, heal: false, labels: { 'breakwater.gpu-owner': 'true' }, vramBytes: 139226 * 1024 ** 2 }),
-      containerFixture(),
+      containerFixture({ breakwaterRestarts: 1 }),
       containerFixture({ name: 'grafana', id: 'g1', protected: true, pausable: false, heal: false, labels: { 'breakwater.protected': 'true' } }),
       containerFixture({ name: 'wa-ingest', id: 'w1', state: 'paused', health: 'unhealthy', pausedByBreakwater: true, labels: { 'breakwater.gpu-noisy': 'true' } }),
     ],

@@ -67,6 +67,7 @@ export const openApiDocument = {
           "state",
           "health",
           "restarts",
+          "breakwaterRestarts",
           "startedAt",
           "uptimeSeconds",
           "cpuPercent",
@@ -91,7 +92,15 @@ export const openApiDocument = {
           image: { type: "string" },
           state: { type: "string" },
           health: { enum: ["healthy", "unhealthy", "starting", "none"] },
-          restarts: { type: "integer" },
+          restarts: {
+            type: "integer",
+            description: "The engine's own restart count (its restart policy).",
+          },
+          breakwaterRestarts: {
+            type: "integer",
+            description:
+              "Restarts breakwater made since it started (breakwater_container_restarts_total).",
+          },
           startedAt: nullable("string"),
           uptimeSeconds: nullable("number"),
           cpuPercent: nullable("number"),

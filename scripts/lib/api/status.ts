@@ -21,6 +21,8 @@ export interface StatusInput {
   };
   gpuState: GpuWatchState;
   healState: HealState;
+  /** Restarts breakwater made per container since it started. */
+  breakwaterRestarts: ReadonlyMap<string, number>;
   probes: readonly ProbeResult[];
   now: number;
 }
@@ -43,6 +45,7 @@ export function buildStatus(input: StatusInput) {
     containers: input.rows.map(({ cpuSeconds: _cpuSeconds, ...row }) => ({
       ...row,
       pausable: !row.protected && !row.gpuOwner,
+      breakwaterRestarts: input.breakwaterRestarts.get(row.name) ?? 0,
       vramBytes: attribution?.available ? attribution.byContainer[row.name] ?? 0 : null,
     })),
     gpu: {

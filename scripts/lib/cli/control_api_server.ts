@@ -69,6 +69,7 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
         },
         gpuState: store.current.gpu,
         healState: store.current.heal,
+        breakwaterRestarts: metrics.breakwaterRestarts,
         probes: [...parts.probes.latest.values()],
         now: Date.now(),
       });

@@ -147,7 +147,8 @@ export class Metrics {
   };
   /** The labels of each (action, container)'s latest series, so a newer one replaces it. */
   readonly #actionSeries = new Map<string, client.LabelValues<string>>();
-  readonly #restartSeries = new Set<string>();
+  /** Restarts breakwater made per present container since it started: the counter's values. */
+  readonly #restartCounts = new Map<string, number>();
   readonly #cpuSeconds = new client.Counter({
     name: "breakwater_container_cpu_usage_seconds_total",
     help: "Cumulative CPU time of the container's processes.",
@@ -313,12 +314,21 @@ export class Metrics {
     g.watchdogHeld.set({ kind: "stopped" }, state.stopped.length);
   }
 
+  /**
+   * Restarts breakwater made per container since it started (`breakwater_container_restarts_total`),
+   * for the status the panel shows beside the engine's own count.
+   */
+  get breakwaterRestarts(): ReadonlyMap<string, number> {
+    return this.#restartCounts;
+  }
+
   /** Counts a journal entry, and a restart breakwater made; marks an action for annotations. */
   recordEntry(entry: JournalEntry): void {
     this.#actions.inc({ action: entry.action, result: entry.result });
     if (entry.action === "restart" && entry.result === "ok" && entry.container) {
-      this.#breakwaterRestarts.inc({ container: entry.container.name });
-      this.#restartSeries.add(entry.container.name);
+      const container = entry.container.name;
+      this.#breakwaterRestarts.inc({ container });
+      this.#restartCounts.set(container, (this.#restartCounts.get(container) ?? 0) + 1);
     }
     this.markAction(entry);
   }
@@ -380,16 +390,16 @@ export class Metrics {
    */
   #startRestartCounters(names: readonly string[]): void {
     const present = new Set(names);
-    for (const container of this.#restartSeries) {
+    for (const container of this.#restartCounts.keys()) {
       if (!present.has(container)) {
         this.#breakwaterRestarts.remove({ container });
-        this.#restartSeries.delete(container);
+        this.#restartCounts.delete(container);
       }
     }
     for (const container of present) {
-      if (this.#restartSeries.has(container)) continue;
+      if (this.#restartCounts.has(container)) continue;
       this.#breakwaterRestarts.inc({ container }, 0);
-      this.#restartSeries.add(container);
+      this.#restartCounts.set(container, 0);
     }
   }
 

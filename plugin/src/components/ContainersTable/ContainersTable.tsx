@@ -104,7 +104,16 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
       },
     },
     { id: 'vramBytes', header: 'VRAM', visible: () => !compact, cell: ({ row }) => formatBytes(row.original.vramBytes) },
-    { id: 'restarts', header: 'Restarts' },
+    {
+      id: 'restarts',
+      // Docker's count stays 0 when breakwater restarts a container: both are shown.
+      header: 'Restarts',
+      cell: ({ row }) => (
+        <span title="by the engine's restart policy · by breakwater since it started">
+          {`${row.original.restarts} · ${row.original.breakwaterRestarts} by breakwater`}
+        </span>
+      ),
+    },
     {
       id: 'flags',
       visible: () => !compact,

@@ -52,6 +52,7 @@ describe('ControlView', () => {
     expect(within(ingestRow).getByText('healthy')).toBeInTheDocument();
     expect(within(ingestRow).getByText('12.5% / 1.00 CPU')).toBeInTheDocument();
     expect(within(ingestRow).getByText('200 MiB / 512 MiB')).toBeInTheDocument();
+    expect(within(ingestRow).getByText('0 · 1 by breakwater')).toBeInTheDocument();
     const ollamaRow = rowOf('ollama');
     expect(within(ollamaRow).getByText('GPU owner')).toBeInTheDocument();
     expect(within(ollamaRow).getByText('136 GiB')).toBeInTheDocument();

@@ -10,6 +10,6 @@ import { useHosts } from '../utils/useHosts';
 export function StackPanel({ options, width }: PanelProps<StackPanelOptions>) {
   const { hosts, error } = useHosts();
   return (
-    <HostSwitch hosts={hosts} hostsError={error}>{(client) => <ControlView client={client} options={options} canAct={canAct()} width={width} />}</HostSwitch>
+    <HostSwitch hosts={hosts} hostsError={error}>{(client, host) => <ControlView client={client} options={options} canAct={canAct()} width={width} host={host.name} />}</HostSwitch>
   );
 }

@@ -21,12 +21,12 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
   // PluginPage gives the page Grafana's title, breadcrumb and navigation.
   return (
     <PluginPage>
-      <HostSwitch hosts={hosts} hostsError={error}>{(client) => <HostPage client={client} />}</HostSwitch>
+      <HostSwitch hosts={hosts} hostsError={error}>{(client, host) => <HostPage client={client} host={host.name} />}</HostSwitch>
     </PluginPage>
   );
 }
 
-function HostPage({ client }: { client: BreakwaterClient }) {
+function HostPage({ client, host }: { client: BreakwaterClient; host: string }) {
   const journal = usePoll<JournalEntry[]>(
     useCallback(() => client.journal({ limit: 1000 }), [client]),
     10_000
@@ -48,6 +48,7 @@ function HostPage({ client }: { client: BreakwaterClient }) {
     <Stack direction="column" gap={3}>
       <ControlView
         client={client}
+        host={host}
         canAct={canAct()}
         options={{ scope: 'all', label: '', pattern: '', refreshSeconds: 10, showJournal: false, journalLimit: 10 }}
       />

@@ -1,7 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import type { IconName } from '@grafana/data';
-import { Badge, type BadgeColor, Button, IconButton, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
+import { locationUtil, type IconName } from '@grafana/data';
+import { Badge, type BadgeColor, Button, IconButton, InteractiveTable, LinkButton, Stack, Text, useStyles2, type Column } from '@grafana/ui';
 import type { Container, ContainerAction } from '../../api/types';
 import { formatBytes, formatPercent } from '../../utils/format';
 import { problemsFirst } from '../../utils/triage';
@@ -13,6 +13,8 @@ interface Props {
   disabledReason?: string;
   /** Narrow (a third of a dashboard): the essential columns, and actions as labelled icons. */
   compact?: boolean;
+  /** The daemon's host name, for links to each container's dashboard. */
+  host?: string;
   onAction: (container: Container, action: ContainerAction) => void;
 }
 
@@ -46,6 +48,12 @@ export const ACTION_LABEL: Record<ContainerAction, string> = {
   start: 'Start',
 };
 
+/** The container dashboard (uid breakwater-container) with its host and container chosen. */
+export function containerDashboard(container: string, host?: string): string {
+  const query = new URLSearchParams({ ...(host ? { 'var-host': host } : {}), 'var-container': container });
+  return locationUtil.assureBaseUrl(`/d/breakwater-container?${query}`);
+}
+
 /** Why breakwater offers no action on a container, or `null` when it does. */
 function noActionReason(container: Container): string | null {
   if (container.pausable) {
@@ -58,16 +66,24 @@ function noActionReason(container: Container): string | null {
  * Containers, problems first, with state and health badges, CPU and memory against limits, VRAM,
  * roles and actions (or why there are none).
  */
-export function ContainersTable({ containers, canAct, disabledReason, compact = false, onAction }: Props) {
+export function ContainersTable({ containers, canAct, disabledReason, compact = false, host, onAction }: Props) {
   const styles = useStyles2(getStyles);
   const columns: Array<Column<Container>> = [
     {
       id: 'name',
       header: 'Container',
+      // The name links to the container's dashboard; long names end in an ellipsis, whole on hover.
       cell: ({ row }) => (
-        <span className={styles.name} title={row.original.name}>
-          <Text weight="medium">{row.original.name}</Text>
-        </span>
+        <LinkButton
+          className={styles.name}
+          fill="text"
+          size="sm"
+          variant="secondary"
+          href={containerDashboard(row.original.name, host)}
+          title={row.original.name}
+        >
+          {row.original.name}
+        </LinkButton>
       ),
     },
     {
@@ -184,7 +200,7 @@ const getStyles = () => ({
   scroll: css({ overflowX: 'auto' }),
   name: css({
     display: 'inline-block',
-    maxWidth: '24ch',
+    maxWidth: '28ch',
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',

@@ -175,6 +175,15 @@ describe('ControlView', () => {
     expect(within(rowOf('grafana')).getByText('protected: never touched')).toBeInTheDocument();
   });
 
+  it("links each container to its own dashboard, on this host", async () => {
+    serve();
+    render(<ControlView client={new BreakwaterClient()} options={options} canAct={false} host="alpha" />);
+    expect(await screen.findByRole('link', { name: 'ingest' })).toHaveAttribute(
+      'href',
+      '/d/breakwater-container?var-host=alpha&var-container=ingest'
+    );
+  });
+
   it('fits a narrow panel: the essential columns, every action as a labelled icon', async () => {
     const user = userEvent.setup({ delay: null });
     serve();

@@ -21,6 +21,8 @@ interface Props {
   canAct: boolean;
   /** The panel's width in pixels, where it is a panel: narrow ones get the compact table. */
   width?: number;
+  /** The daemon's host name (its Prometheus `host` label), for links to dashboards. */
+  host?: string;
 }
 
 /** Below this width the containers table keeps its essential columns and shows actions as icons. */
@@ -42,7 +44,7 @@ const CONSEQUENCE: Record<ContainerAction, string> = {
  * breakwater's control view: GPU and watchdog, containers with confirmed actions, and the latest
  * journal entries. Shared by the dashboard panel and the app page; viewers see no action buttons.
  */
-export function ControlView({ client, options, canAct, width }: Props) {
+export function ControlView({ client, options, canAct, width, host }: Props) {
   const styles = useStyles2(getStyles);
   const [pending, setPending] = useState<Pending | null>(null);
   const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
@@ -141,6 +143,7 @@ export function ControlView({ client, options, canAct, width }: Props) {
           canAct={canAct}
           disabledReason={error ? 'The last refresh failed: actions wait for fresh data' : undefined}
           compact={width !== undefined && width < COMPACT_BELOW_PX}
+          host={host}
           onAction={(container, action) => setPending({ kind: 'container', container, action })}
         />
       )}

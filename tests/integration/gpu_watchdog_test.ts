@@ -110,6 +110,12 @@ Deno.test({
       await gpu.set("load");
       daemon = await startDaemon();
       await waitFor("the noisy container paused", async () => (await stateOf(noisy)) === "paused");
+      // Killed once the pause is recorded as done: a pause still pending when breakwater dies is
+      // claimed by nobody and left alone (gpu_watchdog_test.ts in scripts/lib/gpu covers that).
+      await waitFor("the pause recorded as done", async () => {
+        const { gpu } = await workspace.state() as { gpu: { paused: { pending?: true }[] } };
+        return gpu.paused.length === 1 && !gpu.paused[0].pending;
+      });
       await daemon.kill();
       const state = await workspace.state() as {
         gpu: { paused: { name: string }[]; tripped: boolean };

@@ -39,7 +39,7 @@ export interface RequestHead {
  * anything else is 501 (RFC 9110 §9.1), so that no method the Fetch API forbids (CONNECT, TRACE,
  * TRACK) ever reaches `new Request`.
  */
-export const SERVED_METHODS: ReadonlySet<string> = new Set([
+const SERVED_METHODS: ReadonlySet<string> = new Set([
   "GET",
   "HEAD",
   "POST",

@@ -119,11 +119,6 @@ export class RequestParser {
     return this.#head;
   }
 
-  /** Whether part of a request has arrived and not all of it. */
-  get receiving(): boolean {
-    return this.#head !== null || this.#headBytes > 0;
-  }
-
   /** After a CONNECT or Upgrade request nothing more is parsed; the connection must close. */
   get upgraded(): boolean {
     return this.#upgraded;

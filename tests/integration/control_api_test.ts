@@ -160,6 +160,17 @@ Deno.test({
         "from the panel",
         target.id,
       ]);
+      // The status answers from the latest sample; one taken after the restart shows it.
+      const row = await waitFor("the status to list the restarted container", async () => {
+        const status = await (await api.call("GET", "/api/v1/status")).json();
+        assertMatchesSchema("Status", status);
+        return status.containers.find((each: { id: string }) => each.id === target.id);
+      });
+      assert.deepEqual(
+        [row.breakwaterRestarts, row.lastAction],
+        [1, { action: "restart", actor: "grafana:editor", result: "ok", at: entry.time }],
+        "the status shows the restart and who asked for it",
+      );
     } finally {
       await api.stop();
     }

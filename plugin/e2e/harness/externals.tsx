@@ -41,11 +41,69 @@ for (const [name, value] of Object.entries(SHARED)) {
 
 const PLUGIN_BASE = '/public/plugins/breakwater-control-app';
 
+type Toast = { id: number; severity: 'success' | 'warning' | 'error'; title: string; text?: string };
+
+/**
+ * Grafana's toasts, as its AppNotificationList shows them
+ * (public/app/core/components/AppNotifications/AppNotificationList.tsx): it listens on the app
+ * events `alert-success`, `alert-warning` and `alert-error` with the payload `[title, text?]`
+ * (@grafana/data's `AlertPayload`) and shows each as an Alert that goes after its timeout
+ * (AppNotificationTimeout in public/app/types/appNotifications.ts: 3, 5 and 7 seconds).
+ */
+function Toasts({ events }: { events: grafanaData.EventBusSrv }) {
+  const [toasts, setToasts] = React.useState<Toast[]>([]);
+  React.useEffect(() => {
+    let next = 0;
+    const timeouts = { success: 3_000, warning: 5_000, error: 7_000 };
+    const show = (severity: Toast['severity']) => (payload?: grafanaData.AlertErrorPayload) => {
+      const text = payload?.[1];
+      const toast = { id: next++, severity, title: payload?.[0] ?? '', text: text instanceof Error ? text.message : text };
+      setToasts((shown) => [...shown, toast]);
+      setTimeout(() => setToasts((shown) => shown.filter((each) => each.id !== toast.id)), timeouts[severity]);
+    };
+    events.on<grafanaData.AlertErrorPayload>(grafanaData.AppEvents.alertSuccess.name, show('success'));
+    events.on<grafanaData.AlertErrorPayload>(grafanaData.AppEvents.alertWarning.name, show('warning'));
+    events.on<grafanaData.AlertErrorPayload>(grafanaData.AppEvents.alertError.name, show('error'));
+    return () => events.removeAllListeners();
+  }, [events]);
+  return (
+    <div data-testid="grafana-toasts" style={{ position: 'fixed', top: 16, right: 16, width: 400, zIndex: 1000 }}>
+      {toasts.map((toast) => (
+        <grafanaUi.Alert key={toast.id} severity={toast.severity} title={toast.title}>
+          {toast.text}
+        </grafanaUi.Alert>
+      ))}
+    </div>
+  );
+}
+
 function load(module: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => requirejs([`${PLUGIN_BASE}/${module}.js`], (loaded) => resolve(loaded as Record<string, unknown>), reject));
 }
 
-/** Renders what the page's query asks for: ?view=panel|app|config&role=Viewer|Editor|Admin&user=name. */
+/**
+ * A dashboard around the panel, with its refresh button. As in Grafana, a refresh evaluates the
+ * relative time range (last 6 hours) anew and hands the panel the new range
+ * (public/app/features/dashboard-scene: SceneTimeRange.onRefresh sets a new evaluated value).
+ */
+function Dashboard({ children }: { children: (timeRange: grafanaData.TimeRange) => React.ReactNode }) {
+  const evaluate = () => {
+    const to = grafanaData.dateTime();
+    return grafanaData.makeTimeRange(grafanaData.dateTime(to).subtract(6, 'h'), to);
+  };
+  const [timeRange, setTimeRange] = React.useState(evaluate);
+  return (
+    <>
+      <grafanaUi.RefreshPicker onRefresh={() => setTimeRange(evaluate())} onIntervalChanged={() => {}} value="" noIntervalPicker />
+      {children(timeRange)}
+    </>
+  );
+}
+
+/**
+ * Renders what the page's query asks for:
+ * ?view=panel|app|config&role=Viewer|Editor|Admin&user=name&width=px&refresh=seconds.
+ */
 async function boot() {
   const query = new URLSearchParams(location.search);
   const role = (query.get('role') ?? 'Viewer') as grafanaData.OrgRole;
@@ -54,6 +112,8 @@ async function boot() {
   document.cookie = `harness_user=${login}; path=/`;
   grafanaRuntime.config.bootData.user = { ...grafanaRuntime.config.bootData.user, orgRole: role, login, isGrafanaAdmin: false };
   grafanaRuntime.setBackendSrv(createFetchBackendSrv(`${location.origin}/`));
+  const appEvents = new grafanaData.EventBusSrv();
+  grafanaRuntime.setAppEvents(appEvents);
   const theme = grafanaData.createTheme({ colors: { mode: 'dark' } });
   const root = createRoot(document.getElementById('root')!);
   const view = query.get('view') ?? 'panel';
@@ -63,7 +123,8 @@ async function boot() {
     const Panel = plugin.panel as unknown as React.ComponentType<Record<string, unknown>>;
     const options = { scope: 'all', label: '', pattern: query.get('pattern') ?? '*', refreshSeconds: 2, showJournal: true, journalLimit: 10 };
     const width = Number(query.get('width') ?? 1200);
-    content = <Panel id={1} options={{ ...options, scope: query.get('pattern') ? 'pattern' : 'all' }} width={width} height={900} title="breakwater" />;
+    const panelOptions = { ...options, scope: query.get('pattern') ? 'pattern' : 'all', refreshSeconds: Number(query.get('refresh') ?? 2) };
+    content = <Dashboard>{(timeRange) => <Panel id={1} options={panelOptions} width={width} height={900} title="breakwater" timeRange={timeRange} data={{ state: 'Done', series: [], timeRange }} />}</Dashboard>;
   } else {
     const { plugin } = (await load('module')) as { plugin: grafanaData.AppPlugin };
     const meta = (await (await fetch('/api/plugins/breakwater-control-app/settings')).json()) as grafanaData.AppPluginMeta;
@@ -80,6 +141,7 @@ async function boot() {
     <grafanaUi.ThemeContext.Provider value={theme}>
       <grafanaUi.GlobalStyles />
       <div style={{ padding: 16, background: theme.colors.background.primary, minHeight: '100vh' }}>{content}</div>
+      <Toasts events={appEvents} />
     </grafanaUi.ThemeContext.Provider>
   );
 }

@@ -69,14 +69,56 @@ test('as Editor, restart a real container through the panel, confirmed, journale
   await expect(dialog.getByText(`Restart ${name}?`)).toBeVisible();
   await expect(dialog.getByText(`breakwater will restart the container ${name}.`, { exact: false })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/panel-confirm.png` });
+  const restartButton = page.getByRole('button', { name: `Restart ${name}` });
+  const placed = await restartButton.boundingBox();
   await dialog.getByRole('button', { name: 'Restart' }).click();
-  await expect(page.getByText(`Restart ${name}: ok`)).toBeVisible();
+  // Success is Grafana's toast, not an alert that pushes the view down.
+  await expect(page.getByTestId('grafana-toasts').getByText(`Restart ${name}: ok`)).toBeVisible();
   expect(startedAt(name)).not.toBe(before);
   // Docker's own count stays 0 after a restart it did not decide; breakwater's is beside it.
   await expect(page.getByText('0 · 1 by breakwater')).toBeVisible({ timeout: 15_000 });
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+  await expect(row.getByText(/^restart by editor · /)).toBeVisible();
+  // The new last action, and the new numbers, move no button.
+  expect(await restartButton.boundingBox()).toEqual(placed);
   const journalRow = page.getByRole('row').filter({ hasText: 'grafana:editor' }).filter({ hasText: 'restart' });
   await expect(journalRow.first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: `${SHOTS}/panel-after-restart.png`, fullPage: true });
+});
+
+test("the panel reads again at the dashboard's refresh, and never twice at once", async ({ page }) => {
+  let reads = 0;
+  let open = 0;
+  let most = 0;
+  const isStatus = (url: string) => url.endsWith('/api/plugin-proxy/breakwater-control-app/status');
+  page.on('request', (request) => {
+    if (isStatus(request.url())) {
+      reads++;
+      most = Math.max(most, ++open);
+    }
+  });
+  const done = (request: { url(): string }) => {
+    if (isStatus(request.url())) {
+      open--;
+    }
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  // The panel's own interval is an hour: every read after the first is the dashboard's.
+  await page.goto(`${grafana()}/?view=panel&role=Viewer&user=viewer&pattern=${name}&refresh=3600&var-host=alpha`);
+  await expect(page.getByRole('cell', { name, exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => open).toBe(0);
+  expect(reads).toBe(1);
+  const refresh = page.getByTestId('data-testid RefreshPicker run button');
+  await refresh.click();
+  await expect.poll(() => reads).toBe(2);
+  // Quick refreshes while a read is under way join it: reads happen, never two at a time.
+  for (let index = 0; index < 8; index++) {
+    await refresh.click();
+  }
+  await expect.poll(() => open).toBe(0);
+  expect(reads).toBeGreaterThan(2);
+  expect(most).toBe(1);
 });
 
 test('as Viewer, the state shows without buttons, and a forced POST is refused by the proxy', async ({ page }) => {

@@ -416,7 +416,11 @@ export interface components {
             restarts: number;
             /** @description Restarts breakwater made since it started (breakwater_container_restarts_total). */
             breakwaterRestarts: number;
+            /** @description The latest action on it, by breakwater (actor policy) or a person; null when none since the journal's last day. */
+            lastAction: null | components["schemas"]["LastAction"];
             startedAt: string | null;
+            /** @description While unhealthy: failing since at least then (the first failed probe of the run the engine still keeps; it keeps five). */
+            unhealthySince: string | null;
             uptimeSeconds: number | null;
             cpuPercent: number | null;
             memoryBytes: number | null;
@@ -434,6 +438,13 @@ export interface components {
             gaveUp: boolean;
             /** @description Attributed VRAM; null where unknown. */
             vramBytes: number | null;
+        };
+        LastAction: {
+            action: string;
+            actor: string;
+            result: string;
+            /** Format: date-time */
+            at: string;
         };
         Gpu: {
             index: number;

@@ -5,6 +5,7 @@ type Schemas = components['schemas'];
 /** The control API's answers, typed from its OpenAPI document (src/api/openapi.json). */
 export type Status = Schemas['Status'];
 export type Container = Schemas['Container'];
+export type LastAction = Schemas['LastAction'];
 export type Gpu = Schemas['Gpu'];
 export type Watchdog = Schemas['Watchdog'];
 export type JournalEntry = Schemas['JournalEntry'];

@@ -8,10 +8,10 @@ import { type BreakwaterHost, configuredHosts } from './hosts';
 
 /**
  * The daemons the app is configured with: from `jsonData` when the caller has it (the app page),
- * else read from the app's settings (the dashboard panel). Until then, or when the settings cannot
- * be read (`error` says why), the app's own daemon.
+ * else read from the app's settings (the dashboard panel). Until then (`ready` is false), or when
+ * the settings cannot be read (`error` says why), the app's own daemon.
  */
-export function useHosts(jsonData?: AppJsonData): { hosts: BreakwaterHost[]; error?: string } {
+export function useHosts(jsonData?: AppJsonData): { hosts: BreakwaterHost[]; ready: boolean; error?: string } {
   const [settings, setSettings] = useState<AppJsonData>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -30,5 +30,5 @@ export function useHosts(jsonData?: AppJsonData): { hosts: BreakwaterHost[]; err
     };
   }, [jsonData]);
   const hosts = useMemo(() => configuredHosts(jsonData ?? settings), [jsonData, settings]);
-  return { hosts, error };
+  return { hosts, ready: jsonData !== undefined || settings !== undefined || error !== undefined, error };
 }

@@ -43,4 +43,24 @@ describe('usePoll', () => {
     await act(async () => jest.advanceTimersByTime(5_000));
     expect(calls).toBe(2);
   });
+
+  it('reads at once when its trigger changes (a dashboard refresh), joining a read under way', async () => {
+    let calls = 0;
+    const resolvers: Array<() => void> = [];
+    const load = () => {
+      calls++;
+      return new Promise<number>((resolve) => resolvers.push(() => resolve(calls)));
+    };
+    const { result, rerender } = renderHook(({ trigger }) => usePoll(load, 60_000, trigger), { initialProps: { trigger: 1 } });
+    await act(async () => jest.advanceTimersByTime(0));
+    expect(calls).toBe(1);
+    rerender({ trigger: 2 });
+    expect(calls).toBe(1); // the first read is still under way
+    await act(async () => resolvers.shift()!());
+    await waitFor(() => expect(result.current.data).toBe(1));
+    rerender({ trigger: 3 });
+    expect(calls).toBe(2);
+    rerender({ trigger: 3 });
+    expect(calls).toBe(2);
+  });
 });

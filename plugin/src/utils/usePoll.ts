@@ -13,9 +13,10 @@ export interface Poll<T> {
 /**
  * Reads `load` now and every `intervalMs`, one read at a time (a tick while one is under way joins
  * it), and stops when the component goes: the one place the app's views fetch data. `load` should
- * be stable (useCallback): a new one starts over.
+ * be stable (useCallback): a new one starts over. A new `trigger` (a dashboard's refresh: its new
+ * time range) reads again at once.
  */
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number): Poll<T> {
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number, trigger?: unknown): Poll<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const inFlight = useRef<Promise<void> | null>(null);
@@ -52,6 +53,14 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number): Poll<T> 
       clearInterval(timer);
     };
   }, [refresh, intervalMs]);
+
+  const firstTrigger = useRef(trigger);
+  useEffect(() => {
+    if (trigger !== firstTrigger.current) {
+      firstTrigger.current = trigger;
+      void refresh();
+    }
+  }, [trigger, refresh]);
 
   return { data, error, refresh };
 }

@@ -68,7 +68,9 @@ export const openApiDocument = {
           "health",
           "restarts",
           "breakwaterRestarts",
+          "lastAction",
           "startedAt",
+          "unhealthySince",
           "uptimeSeconds",
           "cpuPercent",
           "memoryBytes",
@@ -101,7 +103,17 @@ export const openApiDocument = {
             description:
               "Restarts breakwater made since it started (breakwater_container_restarts_total).",
           },
+          lastAction: {
+            description: "The latest action on it, by breakwater (actor policy) or a person; " +
+              "null when none since the journal's last day.",
+            oneOf: [{ type: "null" }, ref("LastAction")],
+          },
           startedAt: nullable("string"),
+          unhealthySince: {
+            ...nullable("string"),
+            description: "While unhealthy: failing since at least then (the first failed probe " +
+              "of the run the engine still keeps; it keeps five).",
+          },
           uptimeSeconds: nullable("number"),
           cpuPercent: nullable("number"),
           memoryBytes: nullable("number"),
@@ -122,6 +134,17 @@ export const openApiDocument = {
             description: "breakwater gave up restarting it, until it is healthy long enough again.",
           },
           vramBytes: { ...nullable("number"), description: "Attributed VRAM; null where unknown." },
+        },
+      },
+      LastAction: {
+        type: "object",
+        required: ["action", "actor", "result", "at"],
+        additionalProperties: false,
+        properties: {
+          action: { type: "string" },
+          actor: { type: "string" },
+          result: { type: "string" },
+          at: { type: "string", format: "date-time" },
         },
       },
       Gpu: {

@@ -4,6 +4,7 @@ import type { GpuWatchState } from "../gpu/watch_state.ts";
 import { backoffDelay } from "../heal/backoff.ts";
 import type { HealState } from "../heal/heal_state.ts";
 import type { ContainerMetricsRow } from "../health/health_row.ts";
+import type { LastAction } from "../metrics/metrics.ts";
 import type { ProbeResult } from "../probes/probe.ts";
 
 /** Everything `/api/v1/status` is built from. */
@@ -23,6 +24,8 @@ export interface StatusInput {
   healState: HealState;
   /** Restarts breakwater made per container since it started. */
   breakwaterRestarts: ReadonlyMap<string, number>;
+  /** The latest action on each container, by breakwater or a person. */
+  lastActions: ReadonlyMap<string, LastAction>;
   probes: readonly ProbeResult[];
   now: number;
 }
@@ -46,6 +49,7 @@ export function buildStatus(input: StatusInput) {
       ...row,
       pausable: !row.protected && !row.gpuOwner,
       breakwaterRestarts: input.breakwaterRestarts.get(row.name) ?? 0,
+      lastAction: input.lastActions.get(row.name) ?? null,
       vramBytes: attribution?.available ? attribution.byContainer[row.name] ?? 0 : null,
     })),
     gpu: {

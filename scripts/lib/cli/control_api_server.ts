@@ -70,6 +70,7 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
         gpuState: store.current.gpu,
         healState: store.current.heal,
         breakwaterRestarts: metrics.breakwaterRestarts,
+        lastActions: metrics.lastActions,
         probes: [...parts.probes.latest.values()],
         now: Date.now(),
       });

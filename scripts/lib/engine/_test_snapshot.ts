@@ -15,6 +15,7 @@ export function testSnapshot(overrides: Partial<ContainerSnapshot> = {}): Contai
     startedAt: now - 60_000,
     lastProbeStartedAt: now - 1_000,
     healthcheckIntervalMs: 30_000,
+    unhealthySince: now - 90_000,
     nanoCpus: 0,
     cpuQuota: 0,
     cpuPeriod: 0,

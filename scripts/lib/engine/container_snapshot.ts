@@ -26,6 +26,12 @@ export interface ContainerSnapshot {
   lastProbeStartedAt: number | null;
   /** The healthcheck's interval in ms (Docker's default 30 s when unset); `null` without one. */
   healthcheckIntervalMs: number | null;
+  /**
+   * While unhealthy: the start of the first failed probe of the failing run that ends the
+   * engine's health log, ms since the epoch. The engine keeps the last five probes, so a longer
+   * run has failed since at least then. `null` when not unhealthy.
+   */
+  unhealthySince: number | null;
   /** CPU limit in billionths of a CPU (`--cpus`); 0 when unlimited. */
   nanoCpus: number;
   /** CFS quota and period (`--cpu-quota`), the other way to limit CPU; 0 when unset. */
@@ -68,6 +74,7 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
     healthcheckIntervalMs: hasHealthcheck
       ? (healthcheck?.Interval ? healthcheck.Interval / 1e6 : DEFAULT_HEALTHCHECK_INTERVAL_MS)
       : null,
+    unhealthySince: health?.Status === "unhealthy" ? failingRunStart(probes) : null,
     nanoCpus: inspect.HostConfig.NanoCpus ?? 0,
     cpuQuota: inspect.HostConfig.CpuQuota ?? 0,
     cpuPeriod: inspect.HostConfig.CpuPeriod ?? 0,
@@ -81,6 +88,17 @@ export function toContainerSnapshot(inspect: Docker.ContainerInspectInfo): Conta
 export function toListing(snapshot: ContainerSnapshot): ContainerListing {
   const { id, name, state, labels, stopTimeoutMs } = snapshot;
   return { id, name, state, labels, stopTimeoutMs };
+}
+
+/** The start of the failed probes that end `probes`, oldest first; `null` if the last passed. */
+function failingRunStart(
+  probes: ReadonlyArray<{ Start: string; ExitCode: number }>,
+): number | null {
+  let first: number | null = null;
+  for (let index = probes.length - 1; index >= 0 && probes[index].ExitCode !== 0; index--) {
+    first = toEpoch(probes[index].Start) ?? first;
+  }
+  return first;
 }
 
 /** Docker writes `0001-01-01T00:00:00Z` for "never". */

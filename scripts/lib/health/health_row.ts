@@ -12,6 +12,8 @@ export interface HealthRow {
   /** Docker's restart count. */
   restarts: number;
   startedAt: string | null;
+  /** While unhealthy: failing since at least then (see `ContainerSnapshot.unhealthySince`). */
+  unhealthySince: string | null;
   /** Seconds since it started, while running or paused. */
   uptimeSeconds: number | null;
   cpuPercent: number | null;
@@ -54,7 +56,8 @@ export function toHealthRow(
     state: snapshot.state,
     health: snapshot.health,
     restarts: snapshot.restarts,
-    startedAt: snapshot.startedAt === null ? null : new Date(snapshot.startedAt).toISOString(),
+    startedAt: iso(snapshot.startedAt),
+    unhealthySince: iso(snapshot.unhealthySince),
     uptimeSeconds: live && snapshot.startedAt !== null
       ? Math.max(0, Math.round((now - snapshot.startedAt) / 1_000))
       : null,
@@ -71,6 +74,10 @@ export function toHealthRow(
     heal: isHealOptedIn(snapshot, patterns.heal),
     protected: isProtected(snapshot, patterns.protected),
   };
+}
+
+function iso(time: number | null): string | null {
+  return time === null ? null : new Date(time).toISOString();
 }
 
 function round(value: number | null): number | null {

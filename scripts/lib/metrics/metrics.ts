@@ -25,6 +25,15 @@ export const ANNOTATED_ACTIONS: ReadonlySet<string> = new Set([
   "watchdog-disarm",
 ]);
 
+/** An action on a container, as the status shows it. */
+export interface LastAction {
+  action: string;
+  actor: string;
+  result: string;
+  /** When it was journaled (ISO 8601). */
+  at: string;
+}
+
 /** Reasons are cut to this many characters in labels: enough to read, bounded for Prometheus. */
 const REASON_LABEL_CHARS = 160;
 
@@ -149,6 +158,7 @@ export class Metrics {
   readonly #actionSeries = new Map<string, client.LabelValues<string>>();
   /** Restarts breakwater made per present container since it started: the counter's values. */
   readonly #restartCounts = new Map<string, number>();
+  readonly #lastActions = new Map<string, LastAction>();
   readonly #cpuSeconds = new client.Counter({
     name: "breakwater_container_cpu_usage_seconds_total",
     help: "Cumulative CPU time of the container's processes.",
@@ -322,6 +332,14 @@ export class Metrics {
     return this.#restartCounts;
   }
 
+  /**
+   * The latest annotated action on each container (see {@linkcode markAction}), for the status the
+   * panel shows: what was done to it last, by whom, and how it went.
+   */
+  get lastActions(): ReadonlyMap<string, LastAction> {
+    return this.#lastActions;
+  }
+
   /** Counts a journal entry, and a restart breakwater made; marks an action for annotations. */
   recordEntry(entry: JournalEntry): void {
     this.#actions.inc({ action: entry.action, result: entry.result });
@@ -357,6 +375,11 @@ export class Metrics {
     };
     this.#gauges.actionTime.set(labels, time / 1_000);
     this.#actionSeries.set(key, labels);
+    const last = this.#lastActions.get(container);
+    if (entry.container && (!last || Date.parse(last.at) <= time)) {
+      const { action, actor, result } = entry;
+      this.#lastActions.set(container, { action, actor, result, at: new Date(time).toISOString() });
+    }
   }
 
   /** A probe's answer (or failure) and how long it took. */

@@ -14,6 +14,7 @@ const row = (name: string, overrides: Partial<ContainerMetricsRow> = {}): Contai
   health: "healthy",
   restarts: 1,
   startedAt: null,
+  unhealthySince: null,
   uptimeSeconds: 10,
   cpuPercent: 5,
   memoryBytes: 1_000,
@@ -126,4 +127,7 @@ Deno.test("each action on each container is one series whose value is the time i
       at("2026-11-30T10:05:00.000Z")
     }`,
   ]);
+  assert.deepEqual(Object.fromEntries(metrics.lastActions), {
+    api: { action: "restart", actor: "grafana:ada", result: "ok", at: "2026-11-30T10:05:00.000Z" },
+  }, "the latest action per container; skips and container-less entries are not one");
 });

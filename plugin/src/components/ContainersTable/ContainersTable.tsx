@@ -1,9 +1,11 @@
 import React from 'react';
-import { css } from '@emotion/css';
+import { css, cx } from '@emotion/css';
 import { locationUtil, type IconName } from '@grafana/data';
 import { Badge, type BadgeColor, Button, IconButton, InteractiveTable, LinkButton, Stack, Text, useStyles2, type Column } from '@grafana/ui';
-import type { Container, ContainerAction } from '../../api/types';
-import { formatBytes, formatPercent } from '../../utils/format';
+import type { Container, ContainerAction, LastAction } from '../../api/types';
+import { actionWord, actorWord } from '../../utils/actionWord';
+import { formatAgo, formatBytes, formatPercent, formatTime } from '../../utils/format';
+import { RESULT_COLOR } from '../JournalTable/JournalTable';
 import { problemsFirst } from '../../utils/triage';
 
 interface Props {
@@ -75,7 +77,7 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
       // The name links to the container's dashboard; long names end in an ellipsis, whole on hover.
       cell: ({ row }) => (
         <LinkButton
-          className={styles.name}
+          className={cx(styles.name, compact && styles.compactName)}
           fill="text"
           size="sm"
           variant="secondary"
@@ -90,16 +92,35 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
       id: 'state',
       header: 'State',
       cell: ({ row }) => (
-        <Stack gap={0.5}>
-          <Badge text={row.original.state} color={STATE_COLOR[row.original.state] ?? 'darkgrey'} />
-          {row.original.pausedByBreakwater && <Badge text="paused by breakwater" color="orange" icon="pause" />}
-        </Stack>
+        <div className={styles.width('state', compact)}>
+          {row.original.pausedByBreakwater ? (
+            <Badge text={compact ? 'held' : 'paused by breakwater'} color="orange" icon="pause" tooltip="The GPU watchdog paused it to relieve GPU pressure" />
+          ) : (
+            <Badge text={row.original.state} color={STATE_COLOR[row.original.state] ?? 'darkgrey'} />
+          )}
+        </div>
       ),
     },
     {
       id: 'health',
       header: 'Health',
-      cell: ({ row }) => <Badge text={row.original.health} color={HEALTH_COLOR[row.original.health] ?? 'darkgrey'} />,
+      cell: ({ row }) => {
+        const { health, unhealthySince } = row.original;
+        return (
+          <div className={styles.width('health', compact)}>
+            <Stack direction="column" gap={0.25} alignItems="flex-start">
+              <Badge text={health} color={HEALTH_COLOR[health] ?? 'darkgrey'} />
+              {unhealthySince && (
+                <span title={`Failing since ${formatTime(unhealthySince)} at least (the engine keeps its last five probes)`}>
+                  <Text color="error" variant="bodySmall">
+                    {`since ${formatAgo(unhealthySince).replace(/ ago$/, '')}`}
+                  </Text>
+                </span>
+              )}
+            </Stack>
+          </div>
+        );
+      },
     },
     {
       id: 'cpuPercent',
@@ -122,13 +143,28 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
     { id: 'vramBytes', header: 'VRAM', visible: () => !compact, cell: ({ row }) => formatBytes(row.original.vramBytes) },
     {
       id: 'restarts',
-      // Docker's count stays 0 when breakwater restarts a container: both are shown.
-      header: 'Restarts',
-      cell: ({ row }) => (
-        <span title="by the engine's restart policy · by breakwater since it started">
-          {`${row.original.restarts} · ${row.original.breakwaterRestarts} by breakwater`}
-        </span>
-      ),
+      // Docker's count stays 0 when breakwater restarts a container: both are shown, and under
+      // them the last action on it, whoever took it.
+      header: 'Restarts · last action',
+      visible: () => !compact,
+      cell: ({ row }) => {
+        const { restarts, breakwaterRestarts, lastAction } = row.original;
+        return (
+          <div className={styles.width('restarts', compact)}>
+            <Stack direction="column" gap={0.25}>
+              <span title="by the engine's restart policy · by breakwater since it started">{`${restarts} · ${breakwaterRestarts} by breakwater`}</span>
+              {/* Always a second line, so that the row keeps its height when an action arrives. */}
+              {lastAction ? (
+                <LastActionLine action={lastAction} />
+              ) : (
+                <Text variant="bodySmall" color="secondary">
+                  no action yet
+                </Text>
+              )}
+            </Stack>
+          </div>
+        );
+      },
     },
     {
       id: 'flags',
@@ -146,8 +182,11 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
       id: 'actions',
       header: '',
       visible: () => canAct,
-      cell: ({ row }) => {
-        const reason = noActionReason(row.original);
+      cell: ({ row }) => <div className={styles.width('actions', compact)}>{actionsCell(row.original)}</div>,
+    },
+  ];
+  function actionsCell(container: Container) {
+        const reason = noActionReason(container);
         if (reason) {
           return <Text color="secondary">{reason}</Text>;
         }
@@ -155,14 +194,14 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
         if (compact) {
           return (
             <Stack gap={0.5}>
-              {actionsFor(row.original).map((action) => (
+              {actionsFor(container).map((action) => (
                 <IconButton
                   key={action}
                   name={ACTION_ICON[action]}
                   // Its tooltip is its accessible name: "Restart ingest", and why it waits if it does.
-                  tooltip={`${ACTION_LABEL[action]} ${row.original.name}${disabledReason ? ` (${disabledReason})` : ''}`}
+                  tooltip={`${ACTION_LABEL[action]} ${container.name}${disabledReason ? ` (${disabledReason})` : ''}`}
                   disabled={disabledReason !== undefined}
-                  onClick={() => onAction(row.original, action)}
+                  onClick={() => onAction(container, action)}
                 />
               ))}
             </Stack>
@@ -170,24 +209,22 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
         }
         return (
           <Stack gap={0.5} wrap="wrap">
-            {actionsFor(row.original).map((action) => (
+            {actionsFor(container).map((action) => (
               <Button
                 key={action}
                 size="sm"
                 variant="secondary"
                 disabled={disabledReason !== undefined}
                 tooltip={disabledReason}
-                aria-label={`${ACTION_LABEL[action]} ${row.original.name}`}
-                onClick={() => onAction(row.original, action)}
+                aria-label={`${ACTION_LABEL[action]} ${container.name}`}
+                onClick={() => onAction(container, action)}
               >
                 {ACTION_LABEL[action]}
               </Button>
             ))}
           </Stack>
         );
-      },
-    },
-  ];
+  }
   return (
     <div className={styles.scroll}>
       <InteractiveTable columns={columns} data={problemsFirst(containers)} getRowId={(c: Container) => c.id} />
@@ -195,7 +232,37 @@ export function ContainersTable({ containers, canAct, disabledReason, compact = 
   );
 }
 
+/** The last action on a container, cut to its column, whole with its time and result on hover. */
+function LastActionLine({ action }: { action: LastAction }) {
+  const text = `${actionWord(action.action)} by ${actorWord(action.actor)} · ${formatAgo(action.at)}`;
+  return (
+    <span title={`${text} (${formatTime(action.at)}): ${action.result}`}>
+      <Stack gap={0.5} alignItems="center">
+        {action.result !== 'ok' && <Badge text={action.result} color={RESULT_COLOR[action.result] ?? 'darkgrey'} />}
+        <Text variant="bodySmall" color="secondary" truncate>
+          {text}
+        </Text>
+      </Stack>
+    </span>
+  );
+}
+
+/**
+ * Each column's width, wide and compact: fixed, so that a badge appearing in one row (a hold, a
+ * failing probe) never reflows the table and the action buttons stay where they were.
+ */
+const WIDTH_PX: Record<string, [wide: number, compact: number]> = {
+  state: [150, 70],
+  health: [110, 90],
+  restarts: [170, 0],
+  actions: [190, 80],
+};
+
 const getStyles = () => ({
+  width: (column: keyof typeof WIDTH_PX, compact: boolean) => {
+    const px = WIDTH_PX[column][compact ? 1 : 0];
+    return css({ width: px, minWidth: px, maxWidth: px });
+  },
   // Whatever the width, every column stays reachable.
   scroll: css({ overflowX: 'auto' }),
   name: css({
@@ -206,4 +273,5 @@ const getStyles = () => ({
     whiteSpace: 'nowrap',
     verticalAlign: 'bottom',
   }),
+  compactName: css({ maxWidth: '18ch' }),
 });

@@ -2,15 +2,22 @@ import React from 'react';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { OrgRole } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { AppEvents, EventBusSrv, OrgRole } from '@grafana/data';
+import { config, setAppEvents } from '@grafana/runtime';
 import { BreakwaterClient } from '../../api/client';
-import { journalFixture, statusFixture } from '../../test/fixtures';
+import { containerFixture, journalFixture, statusFixture } from '../../test/fixtures';
 import { PROXY, server, setupMswServer } from '../../test/server';
 import type { StackPanelOptions } from '../../types';
 import { ControlView } from './ControlView';
 
 setupMswServer();
+
+/** What the view tells Grafana to show as toasts (Grafana's AppNotificationList shows them). */
+const toasts: unknown[] = [];
+const appEvents = new EventBusSrv();
+appEvents.on(AppEvents.alertSuccess, (payload) => toasts.push(payload));
+setAppEvents(appEvents);
+beforeEach(() => (toasts.length = 0));
 
 const options: StackPanelOptions = { scope: 'all', label: '', pattern: '', refreshSeconds: 60, showJournal: true, journalLimit: 10 };
 
@@ -94,7 +101,7 @@ describe('ControlView', () => {
     expect(posts).toEqual([]);
     await user.click(screen.getByRole('button', { name: 'Restart' }));
     await waitFor(() => expect(posts).toEqual([{ path: 'ingest/restart', body: null }]));
-    expect(await screen.findByText('Restart ingest: ok')).toBeInTheDocument();
+    await waitFor(() => expect(toasts).toEqual([['Restart ingest: ok']]));
   });
 
   it('does nothing when the confirmation is dismissed', async () => {
@@ -127,7 +134,30 @@ describe('ControlView', () => {
     await user.click(await screen.findByRole('button', { name: 'Disarm' }));
     await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Disarm' }));
     await waitFor(() => expect(posts).toEqual([{ path: 'watchdog/disarm', body: null }]));
-    expect(await screen.findByText('GPU watchdog disarmed')).toBeInTheDocument();
+    await waitFor(() => expect(toasts).toEqual([['GPU watchdog disarmed']]));
+  });
+
+  it('says since when a container fails, and its last action with who took it', async () => {
+    serve(
+      statusFixture({
+        containers: [
+          containerFixture({ name: 'api', id: 'c1', health: 'unhealthy', unhealthySince: new Date(Date.now() - 5 * 60_000).toISOString() }),
+          containerFixture({
+            name: 'db',
+            id: 'c3',
+            lastAction: { action: 'unpause', actor: 'grafana:ada', result: 'failed', at: new Date(Date.now() - 2 * 3_600_000).toISOString() },
+          }),
+          containerFixture({ name: 'cache', id: 'c2', lastAction: { action: 'restart', actor: 'policy', result: 'ok', at: new Date().toISOString() } }),
+        ],
+      })
+    );
+    view(true);
+    await screen.findAllByRole('table');
+    expect(within(rowOf('api')).getByText('since 5 minutes')).toBeInTheDocument();
+    expect(within(rowOf('db')).getByText('resume by ada · 2 hours ago')).toBeInTheDocument();
+    expect(within(rowOf('db')).getByText('failed')).toBeInTheDocument();
+    expect(within(rowOf('cache')).getByText(/^restart by breakwater · /)).toBeInTheDocument();
+    expect(within(rowOf('cache')).queryByText('ok')).not.toBeInTheDocument();
   });
 
   it('says what is wrong when the API cannot be reached or the token is wrong', async () => {
@@ -192,7 +222,7 @@ describe('ControlView', () => {
     const headers = within(screen.getAllByRole('table')[0])
       .getAllByRole('columnheader')
       .map((header) => header.textContent);
-    expect(headers).toEqual(['Container', 'State', 'Health', 'Restarts', '']);
+    expect(headers).toEqual(['Container', 'State', 'Health', '']);
     for (const label of ['Restart ingest', 'Pause ingest', 'Stop ingest', 'Resume wa-ingest']) {
       expect(screen.getByRole('button', { name: label })).toBeInTheDocument();
     }

@@ -1,6 +1,7 @@
 import React, { useCallback, useState } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { AppEvents, type GrafanaTheme2, type TimeRange } from '@grafana/data';
+import { getAppEvents } from '@grafana/runtime';
 import { Alert, ConfirmModal, EmptyState, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import type { BreakwaterClient } from '../../api/client';
 import { describeError, errorTitle, isTokenRefused } from '../../api/describeError';
@@ -23,6 +24,8 @@ interface Props {
   width?: number;
   /** The daemon's host name (its Prometheus `host` label), for links to dashboards. */
   host?: string;
+  /** The dashboard's time range, where it is a panel: a new one reads again; the journal covers it. */
+  timeRange?: TimeRange;
 }
 
 /** Below this width the containers table keeps its essential columns and shows actions as icons. */
@@ -44,21 +47,22 @@ const CONSEQUENCE: Record<ContainerAction, string> = {
  * breakwater's control view: GPU and watchdog, containers with confirmed actions, and the latest
  * journal entries. Shared by the dashboard panel and the app page; viewers see no action buttons.
  */
-export function ControlView({ client, options, canAct, width, host }: Props) {
+export function ControlView({ client, options, canAct, width, host, timeRange }: Props) {
   const styles = useStyles2(getStyles);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [notice, setNotice] = useState<{ severity: 'success' | 'error'; text: string } | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
 
+  const since = timeRange?.from.toISOString();
   const load = useCallback(
     () =>
       Promise.all([
         client.status(),
-        options.showJournal ? client.journal({ limit: options.journalLimit }) : Promise.resolve([]),
+        options.showJournal ? client.journal({ limit: options.journalLimit, since }) : Promise.resolve([]),
       ]),
-    [client, options.showJournal, options.journalLimit]
+    [client, options.showJournal, options.journalLimit, since]
   );
 
-  const poll = usePoll<[Status, JournalEntry[]]>(load, Math.max(1, options.refreshSeconds) * 1000);
+  const poll = usePoll<[Status, JournalEntry[]]>(load, Math.max(1, options.refreshSeconds) * 1000, timeRange);
   const { refresh } = poll;
   const [status, journal] = poll.data ?? [undefined, []];
   const error =
@@ -73,18 +77,19 @@ export function ControlView({ client, options, canAct, width, host }: Props) {
       return;
     }
     try {
+      let done: string;
       if (job.kind === 'container') {
         const { entry } = await client.act(job.container.name, job.action);
-        setNotice({
-          severity: 'success',
-          text: `${ACTION_LABEL[job.action]} ${job.container.name}: ${entry.result}${entry.result === 'dry-run' ? ' (breakwater is in dry-run mode)' : ''}`,
-        });
+        done = `${ACTION_LABEL[job.action]} ${job.container.name}: ${entry.result}${entry.result === 'dry-run' ? ' (breakwater is in dry-run mode)' : ''}`;
       } else {
         await client.setWatchdog(job.action);
-        setNotice({ severity: 'success', text: `GPU watchdog ${job.action === 'arm' ? 'armed' : 'disarmed'}` });
+        done = `GPU watchdog ${job.action === 'arm' ? 'armed' : 'disarmed'}`;
       }
+      setFailure(null);
+      // Success is Grafana's toast; a failure stays in the view until dismissed.
+      getAppEvents().publish({ type: AppEvents.alertSuccess.name, payload: [done] });
     } catch (caught) {
-      setNotice({ severity: 'error', text: describeError(caught) });
+      setFailure(describeError(caught));
     }
     await refresh(); // a refresh already under way may predate the action
     await refresh();
@@ -119,9 +124,9 @@ export function ControlView({ client, options, canAct, width, host }: Props) {
         {summarize(containers)}
         {status.containersReadAt && ` · updated ${secondsAgo(status.containersReadAt)} s ago`}
       </Text>
-      {notice && (
-        <Alert severity={notice.severity} title={notice.severity === 'success' ? 'Done' : 'The action failed'} onRemove={() => setNotice(null)}>
-          {notice.text}
+      {failure && (
+        <Alert severity="error" title="The action failed" onRemove={() => setFailure(null)}>
+          {failure}
         </Alert>
       )}
       {!status.engine.reachable && (

@@ -1,10 +1,10 @@
 import React from 'react';
-import { dateTimeFormat } from '@grafana/data';
-import { config } from '@grafana/runtime';
 import { Badge, type BadgeColor, InteractiveTable, type Column } from '@grafana/ui';
 import type { JournalEntry } from '../../api/types';
+import { actionWord } from '../../utils/actionWord';
+import { formatTime } from '../../utils/format';
 
-const RESULT_COLOR: Record<string, BadgeColor> = {
+export const RESULT_COLOR: Record<string, BadgeColor> = {
   ok: 'green',
   failed: 'red',
   skipped: 'darkgrey',
@@ -21,10 +21,9 @@ export function JournalTable({ entries }: { entries: JournalEntry[] }) {
     {
       id: 'time',
       header: 'Time',
-      cell: ({ row }) => dateTimeFormat(row.original.time, { timeZone: config.bootData.user?.timezone }),
+      cell: ({ row }) => formatTime(row.original.time),
     },
-    // The panel's button says Resume; the engine's word for it is unpause.
-    { id: 'action', header: 'Action', cell: ({ row }) => (row.original.action === 'unpause' ? 'resume' : row.original.action) },
+    { id: 'action', header: 'Action', cell: ({ row }) => actionWord(row.original.action) },
     { id: 'container', header: 'Container', cell: ({ row }) => row.original.container?.name ?? '–' },
     {
       id: 'result',

@@ -31,7 +31,9 @@ healthcheck and a restart policy; heavy volumes off the system disk; whether I/O
 Each finding names the exact flag or Compose key that fixes it. audit.waive in the config waives a
 rule for a named container (shown as waived).
 
-  --compose FILE  check a Compose file instead of the running containers
+  --compose FILE  check a Compose file instead of the running containers; - reads the stack as
+                  Compose resolves it (.env, variables, every file) from stdin:
+                  docker compose config | deno task audit --compose -
   --json          print {"mode", "findings": [...], "summary"}
 ${WIDE_USAGE}
   -c, --config    config file (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
@@ -43,17 +45,7 @@ Exit status: 0 no errors, 1 errors found, 2 could not run.`,
     let subjects: AuditSubject[];
     let warnings: string[] = [];
     if (values.compose) {
-      const file = resolve(values.compose);
-      const text = await Deno.readTextFile(file).catch((error) => {
-        throw new UsageError(`cannot read the Compose file ${file}: ${(error as Error).message}`);
-      });
-      let parsed: unknown;
-      try {
-        parsed = parseYaml(text, { merge: true });
-      } catch (error) {
-        throw new UsageError(`${file}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
-      }
-      subjects = subjectsFromCompose(parsed, dirname(file));
+      subjects = await composeSubjects(values.compose);
     } else {
       const engine = Engine.connect(config.docker.host);
       const [answers, info] = await Promise.all([
@@ -79,3 +71,31 @@ Exit status: 0 no errors, 1 errors found, 2 could not run.`,
     return summary.error > 0 ? ExitCode.Problems : ExitCode.Ok;
   },
 });
+
+/**
+ * The services of a Compose file, or of Compose's own rendering of the stack on stdin (`-`). A file
+ * with `${…}` is refused: only Compose resolves its variables as Compose does.
+ */
+async function composeSubjects(source: string): Promise<AuditSubject[]> {
+  const fromStdin = source === "-";
+  const name = fromStdin ? "the Compose configuration on stdin" : resolve(source);
+  const text = fromStdin
+    ? await new Response(Deno.stdin.readable).text()
+    : await Deno.readTextFile(name).catch((error) => {
+      throw new UsageError(`cannot read the Compose file ${name}: ${(error as Error).message}`);
+    });
+  if (!fromStdin && /\$\{[^}]*\}|\$[A-Za-z_]/.test(text.replaceAll("$$", ""))) {
+    throw new UsageError(
+      `${name} uses variables (\${…}), which only Compose resolves as Compose does: audit what it ` +
+        `makes of them with: cd ${dirname(name)} && docker compose config | deno task audit ` +
+        "--compose - (deno task up shows the same findings)",
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { merge: true });
+  } catch (error) {
+    throw new UsageError(`${name}: not valid YAML: ${(error as Error).message.split("\n")[0]}`);
+  }
+  return subjectsFromCompose(parsed, fromStdin ? Deno.cwd() : dirname(name));
+}

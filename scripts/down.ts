@@ -1,5 +1,5 @@
 /**
- * `deno task down`: stops the compose stack, leaving its data alone.
+ * `deno task down`: takes the compose stack down with Docker Compose, leaving its data alone.
  * @module
  */
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
+import { runProgram } from "./lib/stack/program.ts";
 import { runDown } from "./lib/stack/run_down.ts";
 import { stackLayout } from "./lib/stack/stack_layout.ts";
 import { ConsoleReporter } from "./lib/stack/step_reporter.ts";
@@ -14,16 +15,15 @@ import { ConsoleReporter } from "./lib/stack/step_reporter.ts";
 await runCommand({
   usage: `Usage: deno task down [--dry-run] [--json] [--config PATH]
 
-Stops the compose stack's running containers through the engine's API (each given its
-breakwater.stop-timeout, else 10 s), as docker compose stop does: the containers, their volumes
-and the data folders stay; deno task up starts them again.
+Takes the compose stack down with Docker Compose (docker compose down, or docker-compose): its
+containers and network go; the data folders stay, and deno task up brings it all back.
 
-  --dry-run       say what would be stopped, stop nothing
+  --dry-run       say what would be taken down, do nothing
   --json          print the steps as JSON
   -c, --config    breakwater's config, for the engine's address (default: ./breakwater.yaml)
   --project DIR   the breakwater checkout holding compose/ (default: this one)
 
-Exit status: 0 stopped (or nothing ran), 1 a container could not be stopped, 2 could not run.`,
+Exit status: 0 down (or nothing was up), 1 Compose failed or is missing, 2 could not run.`,
   options: {
     ...COMMON_OPTIONS,
     "dry-run": { type: "boolean", default: false },
@@ -32,13 +32,14 @@ Exit status: 0 stopped (or nothing ran), 1 a container could not be stopped, 2 c
   async run(values) {
     const { config } = await loadConfig({ path: values.config });
     const report = new ConsoleReporter(values["dry-run"]);
-    await runDown({
+    const down = await runDown({
       layout: stackLayout(values.project ?? fileURLToPath(new URL("../", import.meta.url))),
       engine: Engine.connect(config.docker.host),
       report,
       dryRun: values["dry-run"],
+      runProgram,
     });
     if (values.json) console.log(JSON.stringify({ steps: report.steps }, null, 2));
-    return report.steps.some((step) => step.status === "fail") ? ExitCode.Problems : ExitCode.Ok;
+    return down ? ExitCode.Ok : ExitCode.Problems;
   },
 });

@@ -1,5 +1,5 @@
 /**
- * `deno task up`: brings the compose stack up as far as breakwater may, and waits for it.
+ * `deno task up`: brings the compose stack up with Docker Compose and waits until it has data.
  * @module
  */
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { COMMON_OPTIONS, runCommand } from "./lib/cli/command.ts";
 import { ExitCode } from "./lib/cli/exit_code.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
 import { Engine } from "./lib/engine/engine.ts";
+import { runProgram } from "./lib/stack/program.ts";
 import { runUp } from "./lib/stack/run_up.ts";
 import { PRESETS, stackLayout } from "./lib/stack/stack_layout.ts";
 import { ConsoleReporter } from "./lib/stack/step_reporter.ts";
@@ -14,36 +15,42 @@ import { UsageError } from "./lib/usage_error.ts";
 
 await runCommand({
   usage: `Usage: deno task up [--dry-run] [--preset P] [--data DIR] [--grafana-password PW]
-                    [--timeout SECONDS] [--json] [--config PATH]
+                    [--gpu | --no-gpu] [--timeout SECONDS] [--json] [--config PATH]
 
-Brings the compose stack up, asking nothing:
-  the control API's token, made once in compose/secrets/breakwater-token (only you can read it);
-  compose/.env from .env.example with that token, fresh secrets, the preset and data folders;
-  compose/alertmanager/alertmanager.yml from its example; the data folders;
+Brings the compose stack up with Docker Compose, first run included, and waits until the
+dashboard has data:
+  the stack's token: breakwater's own (api.tokenFile, BREAKWATER_TOKEN, or the one it generates),
+    copied to compose/secrets/breakwater-token, yours alone (0600);
+  compose/.env from .env.example (fresh secrets, the preset, the data folders, your user and
+    group ids: the services that write files run as you), kept and brought up to date after;
+  the data folders, yours alone (0700); compose/alertmanager/alertmanager.yml from its example;
   the Grafana plugin built when plugin/dist is missing or older than its sources;
-  the compose file audited; whether the containers can reach breakwater, and what to change if not;
-  the images present (or which are missing and how to get them);
-  the stack's containers started through the engine's API, then every service waited for.
-breakwater never creates containers: the first time, it says to run docker compose up -d once.
-Run it again at any time: what exists is kept.
+  Ollama on the GPU when the engine has the NVIDIA runtime, else on CPU (COMPOSE_FILE in .env);
+  the stack as Compose resolves it audited, each finding shown;
+  whether breakwater answers the containers (their address, Host and token), and what to change;
+  docker compose up --detach (or docker-compose), then every service healthy, breakwater scraped
+    by Prometheus with the rules loaded, Grafana answering.
+Run it again at any time: what is up to date is left alone.
 
   --dry-run              say what would be done, do nothing
   --preset P             ${PRESETS.join(" or ")}, for a new .env (default ollama-8gb)
   --data DIR             the data folder, for a new .env (default compose/data)
   --grafana-password PW  Grafana's admin password, for a new .env (default: a random one)
-  --timeout SECONDS      how long to wait for every service (default 300)
+  --gpu, --no-gpu        Ollama on the GPU, or on CPU, whatever the engine offers
+  --timeout SECONDS      how long to wait for the services and the data (default 300)
   --json                 print the steps and the outcome as JSON
   -c, --config           breakwater's config (default: ./breakwater.yaml, or BREAKWATER_CONFIG)
   --project DIR          the breakwater checkout holding compose/ and plugin/ (default: this one)
 
-Exit status: 0 up (or planned, with --dry-run), 1 docker compose up -d is needed once,
-2 blocked (the message says by what).`,
+Exit status: 0 up (or planned, with --dry-run), 2 blocked (the message says by what).`,
   options: {
     ...COMMON_OPTIONS,
     "dry-run": { type: "boolean", default: false },
     preset: { type: "string", default: "ollama-8gb" },
     data: { type: "string" },
     "grafana-password": { type: "string" },
+    gpu: { type: "boolean" },
+    "no-gpu": { type: "boolean" },
     timeout: { type: "string", default: "300" },
     project: { type: "string" },
   },
@@ -51,6 +58,7 @@ Exit status: 0 up (or planned, with --dry-run), 1 docker compose up -d is needed
     if (!(PRESETS as readonly string[]).includes(values.preset)) {
       throw new UsageError(`--preset must be ${PRESETS.join(" or ")}, got "${values.preset}"`);
     }
+    if (values.gpu && values["no-gpu"]) throw new UsageError("--gpu and --no-gpu: choose one");
     const timeout = Number(values.timeout);
     if (!Number.isFinite(timeout) || timeout <= 0) {
       throw new UsageError(
@@ -68,26 +76,20 @@ Exit status: 0 up (or planned, with --dry-run), 1 docker compose up -d is needed
       preset: values.preset,
       dataDir: values.data ?? null,
       grafanaPassword: values["grafana-password"] ?? null,
+      gpu: values.gpu ? "gpu" : values["no-gpu"] ? "cpu" : "auto",
       waitMs: timeout * 1_000,
-      runProgram: async (command, args, cwd) =>
-        (await new Deno.Command(command, { args, cwd, stdout: "inherit", stderr: "inherit" })
-          .output()).code,
+      user: { uid: Deno.uid() ?? 0, gid: Deno.gid() ?? 0 },
+      runProgram,
     });
     if (values.json) console.log(JSON.stringify({ outcome, steps: report.steps }, null, 2));
     else if (outcome.status === "up") {
       console.log(`\nThe stack is up. Grafana: ${outcome.grafanaUrl} (login ${outcome.login}).`);
+      if (outcome.gpu === false) console.log("Ollama runs on CPU (no GPU runtime on this engine).");
       console.log(
         'Look first at the "breakwater KPI" dashboard (the home page): the control panel on top,\n' +
           "the alert state under it, then VRAM and the containers' memory against their limits.",
       );
-    } else if (outcome.status === "needs-compose") {
-      console.log(`\nOnce: ${outcome.command}\nthen: deno task up`);
     }
-    return {
-      up: ExitCode.Ok,
-      planned: ExitCode.Ok,
-      "needs-compose": ExitCode.Problems,
-      blocked: ExitCode.CouldNotRun,
-    }[outcome.status];
+    return outcome.status === "blocked" ? ExitCode.CouldNotRun : ExitCode.Ok;
   },
 });

@@ -183,6 +183,21 @@ export class Engine {
     );
   }
 
+  /**
+   * The default bridge's gateway: where `host-gateway` (and so the stack's host.docker.internal)
+   * leads on a Linux engine; `null` when the engine has no default bridge.
+   */
+  async bridgeGateway(): Promise<string | null> {
+    try {
+      const network = await this.#call(() => this.#docker.getNetwork("bridge").inspect());
+      const configs = (network as { IPAM?: { Config?: Array<{ Gateway?: string }> } }).IPAM?.Config;
+      return configs?.find((config) => config.Gateway)?.Gateway ?? null;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
   /** Whether the engine holds an image under this reference (`name:tag`). */
   async hasImage(reference: string): Promise<boolean> {
     try {

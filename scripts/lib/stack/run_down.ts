@@ -1,48 +1,48 @@
-import { parseEnv } from "./env_file.ts";
 import type { Engine } from "../engine/engine.ts";
+import { Compose, composeEnvironment, composeName, findCompose } from "./compose_cli.ts";
+import type { RunProgram } from "./program.ts";
 import { readStackContainers } from "./stack_containers.ts";
 import type { StackLayout } from "./stack_layout.ts";
 import type { StepReporter } from "./step_reporter.ts";
 
-/** How long a container gets to stop before the engine kills it, by default, ms. */
-const STOP_TIMEOUT_MS = 10_000;
+/** Options for {@linkcode runDown}. */
+export interface DownOptions {
+  layout: StackLayout;
+  engine: Engine;
+  report: StepReporter;
+  dryRun: boolean;
+  runProgram: RunProgram;
+}
 
 /**
- * Stops the stack's running containers through the engine's API, keeping the containers, their
- * volumes and the data folders (as `docker compose stop` does); `up` starts them again.
+ * Takes the stack down with Docker Compose (`down`): its containers and network go, each container
+ * stopped within its `stop_grace_period`; the data folders stay, and `up` brings it all back.
+ * Resolves to whether it went down (or had nothing to take down).
  */
-export async function runDown(
-  options: { layout: StackLayout; engine: Engine; report: StepReporter; dryRun: boolean },
-): Promise<{ stopped: string[] }> {
-  const { engine, report } = options;
-  const env = parseEnv(await Deno.readTextFile(options.layout.envFile).catch(() => ""));
-  const project = env.get("COMPOSE_PROJECT_NAME") ?? "compose";
-  const running = (await readStackContainers(engine, project)).filter((container) =>
-    container.state === "running" || container.state === "paused"
-  );
-  if (running.length === 0) {
-    report.step("stop", "keep", `nothing of project ${project} runs`);
-    return { stopped: [] };
+export async function runDown(options: DownOptions): Promise<boolean> {
+  const { layout, report, engine } = options;
+  const env = composeEnvironment(engine.endpoint);
+  const cli = await findCompose(options.runProgram, layout.composeDir, env);
+  if (!cli) {
+    report.step("compose", "fail", "Docker Compose is not installed (deno task up says how)");
+    return false;
   }
-  const stopped: string[] = [];
-  for (const container of running) {
-    if (options.dryRun) {
-      report.step("stop", "todo", `would stop ${container.service}`);
-      continue;
-    }
-    const seconds = Number(container.labels["breakwater.stop-timeout"]);
-    const timeout = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : STOP_TIMEOUT_MS;
-    const done = report.progress("stop", container.service);
-    try {
-      if (container.state === "paused") await engine.unpause(container.id);
-      await engine.stop(container.id, timeout);
-      done(true);
-      stopped.push(container.service);
-    } catch (error) {
-      done(false);
-      report.step("stop", "fail", `${container.service}: ${(error as Error).message}`);
-    }
+  const containers = await readStackContainers(engine, layout.composeDir);
+  if (containers.length === 0) {
+    report.step("containers", "keep", `no container of ${layout.composeDir}`);
+    return true;
   }
-  report.step("data", "keep", "volumes and data folders are left as they are");
-  return { stopped };
+  const names = containers.map((container) => container.service).join(", ");
+  if (options.dryRun) {
+    report.step("containers", "todo", `would run ${composeName(cli)} down: ${names}`);
+    return true;
+  }
+  const done = await new Compose(cli, options.runProgram, layout.composeDir, env).down();
+  if (!done.ok) {
+    report.step("containers", "fail", `${composeName(cli)} down failed: ${done.error}`);
+    return false;
+  }
+  report.step("containers", "ok", `${composeName(cli)} down: ${names}`);
+  report.step("data", "keep", "the data folders are left as they are; deno task up brings it back");
+  return true;
 }

@@ -1,19 +1,27 @@
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { audit, subjectsFromCompose, summarizeFindings } from "../audit/mod.ts";
+import { parse as parseEnv } from "dotenv";
+import { dirname, join, relative, resolve } from "node:path";
+import { resolveToken } from "../api/token.ts";
+import { audit, subjectsFromCompose } from "../audit/mod.ts";
 import { readMountDisks } from "../audit/read_disks.ts";
 import type { Config } from "../config/schema.ts";
 import { isWslFromFacts, readWslFacts } from "../doctor/wsl_facts.ts";
 import type { Engine } from "../engine/engine.ts";
-import { defaultServices, type StackService } from "./compose_services.ts";
-import { parseEnv, renderEnv } from "./env_file.ts";
-import { interpolateDocument, InterpolationError } from "./interpolate.ts";
-import { pluginNeedsBuild, readPluginTimes } from "./plugin_build.ts";
-import { type Platform, reachability } from "./reachability.ts";
-import { readStackContainers, waitForStack } from "./stack_containers.ts";
-import { DATA_DIR_KEYS, type StackLayout } from "./stack_layout.ts";
-import type { StepReporter } from "./step_reporter.ts";
 import { pathExists } from "../path_exists.ts";
+import { Compose, composeEnvironment, composeName, findCompose } from "./compose_cli.ts";
+import { publishedAddress } from "./compose_model.ts";
+import { defaultServices } from "./compose_services.ts";
+import { renderEnv } from "./env_template.ts";
+import { judgeDataFolder, readDataFolder } from "./data_folder.ts";
+import { chooseComposeFile, type GpuWish } from "./gpu_choice.ts";
+import { pluginNeedsBuild, readPluginTimes } from "./plugin_build.ts";
+import type { RunProgram } from "./program.ts";
+import { askAsContainers } from "./reach_probe.ts";
+import { type Platform, reachability } from "./reachability.ts";
+import { DATA_DIR_KEYS, planEnv } from "./stack_env.ts";
+import { waitForStack } from "./stack_containers.ts";
+import type { StackLayout } from "./stack_layout.ts";
+import { missingParts, waitForReadiness } from "./stack_readiness.ts";
+import type { StepReporter } from "./step_reporter.ts";
 
 /** Options for {@linkcode runUp}. */
 export interface UpOptions {
@@ -26,39 +34,38 @@ export interface UpOptions {
   preset: string;
   dataDir: string | null;
   grafanaPassword: string | null;
-  /** How long to wait for every service to be up, ms. */
+  gpu: GpuWish;
+  /** How long to wait for every service, the scrape and Grafana, ms. */
   waitMs: number;
-  /** Runs a program to its end (the plugin's npm build); resolves to its exit code. */
-  runProgram: (command: string, args: string[], cwd: string) => Promise<number>;
+  /** The user and group ids the services that write files run as. */
+  user: { uid: number; gid: number };
+  runProgram: RunProgram;
 }
 
 /** How `up` ended. */
 export type UpOutcome =
-  | { status: "up"; grafanaUrl: string; login: string }
+  | { status: "up"; grafanaUrl: string; login: string; gpu: boolean | null }
   | { status: "planned" }
-  | { status: "needs-compose"; command: string }
   | { status: "blocked"; reason: string };
 
 /**
- * Brings the compose stack up as far as breakwater may: the token, `.env`, Alertmanager's config,
- * the data folders, the plugin build, the audit, the daemon's reach, the images; then it starts
- * the stack's containers through the engine's API and waits for each to be up. Creating them is
- * `docker compose up`'s job, never breakwater's: the first time, it says so and stops there.
- * Idempotent: what exists is kept. With `dryRun`, it says what it would do and does nothing.
+ * Brings the compose stack up, first run included: breakwater's token for the stack, `.env`, the
+ * data folders (yours, used by the services running as you), Alertmanager's config, the plugin
+ * build, the GPU or CPU compose files, the audit of the stack as Compose resolves it, the daemon's
+ * reach as the containers see it; then Docker Compose creates and starts what is missing, and `up`
+ * waits until every service is healthy, Prometheus scrapes breakwater with the rules loaded, and
+ * Grafana answers. Idempotent. With `dryRun`, it says what it would do and changes nothing.
  */
 export async function runUp(options: UpOptions): Promise<UpOutcome> {
-  const { layout, report, dryRun } = options;
+  const { layout, report, dryRun, config } = options;
   const shown = (path: string) => {
     const inside = relative(Deno.cwd(), path);
     return inside && !inside.startsWith("..") ? inside : path;
   };
 
-  const token = await ensureToken(layout.tokenFile, dryRun);
-  report.step("token", token.created ? "create" : "keep", shown(layout.tokenFile));
-
-  const env = await ensureEnv(options, token.value);
-  if ("problem" in env) return blocked(report, "env", env.problem);
-  report.step("env", env.created ? "create" : "keep", shown(layout.envFile));
+  const token = await stackToken(options);
+  if ("problem" in token) return blocked(report, "token", token.problem);
+  report.step("token", token.status, token.detail);
 
   const alertmanager = await pathExists(layout.alertmanagerConfig);
   if (!alertmanager && !dryRun) {
@@ -74,60 +81,111 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
       } from the example: fill in its receivers (docs/alerts.md)`,
   );
 
-  for (const key of DATA_DIR_KEYS) {
-    const path = env.values.get(key)!;
-    const present = await pathExists(path);
-    if (!present && !dryRun) await Deno.mkdir(path, { recursive: true });
-    report.step("data", present ? "keep" : "create", `${key}=${path}`);
+  const composeEnv = composeEnvironment(options.engine.endpoint);
+  const cli = await findCompose(options.runProgram, layout.composeDir, composeEnv);
+  if (!cli) {
+    return blocked(
+      report,
+      "compose",
+      "Docker Compose is not installed: install the compose plugin (Docker Desktop has it; on " +
+        "Debian or Ubuntu apt-get install docker-compose-plugin, or docker-compose)",
+    );
+  }
+  report.step("compose", "ok", `${composeName(cli)} ${cli.version}`);
+
+  const engineInfo = await options.engine.systemInfo();
+  const existingText = await Deno.readTextFile(layout.envFile).catch(() => null);
+  const existing = existingText === null ? null : parseEnv(existingText);
+  const gpu = chooseComposeFile(engineInfo.runtimes, existing?.COMPOSE_FILE, options.gpu);
+  report.step("gpu", gpu.gpu === false ? "warn" : "ok", gpu.reason);
+
+  const env = planEnv(existing, {
+    token: token.value,
+    user: `${options.user.uid}:${options.user.gid}`,
+    composeFile: gpu.composeFile,
+    dataRoot: resolve(options.dataDir ?? join(layout.composeDir, "data")),
+  }, {
+    preset: options.preset,
+    grafanaPassword: options.grafanaPassword ?? randomHex(12),
+    openclawToken: randomHex(24),
+  });
+  if (existing !== null && (options.dataDir || options.grafanaPassword)) {
+    const flags = [options.dataDir && "--data", options.grafanaPassword && "--grafana-password"]
+      .filter(Boolean).join(" and ");
+    return blocked(
+      report,
+      "env",
+      `${flags} apply to a new .env only: edit ${shown(layout.envFile)}`,
+    );
+  }
+  if (!dryRun && env.set.size > 0) {
+    const base = existingText ?? await Deno.readTextFile(layout.envTemplate);
+    await Deno.writeTextFile(layout.envFile, renderEnv(base, env.set), { mode: 0o600 });
+    await Deno.chmod(layout.envFile, 0o600);
+  }
+  if (existing === null) report.step("env", "create", shown(layout.envFile));
+  else if (env.changes.length === 0) report.step("env", "keep", shown(layout.envFile));
+  else for (const change of env.changes) report.step("env", "create", change);
+  const values = { ...existing, ...Object.fromEntries(env.set) };
+
+  for (const key of Object.keys(DATA_DIR_KEYS)) {
+    const folder = resolve(layout.composeDir, values[key]);
+    const state = judgeDataFolder(await readDataFolder(folder), options.user);
+    if (state.status === "unusable") {
+      return blocked(report, "data", `${key}=${folder}: ${state.why}`);
+    }
+    if (state.status === "missing" && !dryRun) await makePrivateFolder(folder);
+    report.step("data", state.status === "missing" ? "create" : "keep", `${key}=${folder}`);
   }
 
   const plugin = await readPluginTimes(layout.pluginDir);
   if (pluginNeedsBuild(plugin)) {
     if (dryRun) report.step("plugin", "create", "plugin/dist (npm run build)");
-    else {
-      const built = await buildPlugin(options, plugin.nodeModules);
-      if (!built) return blocked(report, "plugin", "the plugin build failed (its output is above)");
+    else if (!await buildPlugin(options, plugin.nodeModules)) {
+      return blocked(report, "plugin", "the plugin build failed (its output is above)");
     }
   } else report.step("plugin", "keep", "plugin/dist is newer than its sources");
 
-  const lookup = (name: string) => Deno.env.get(name) ?? env.values.get(name);
-  let compose: unknown;
-  try {
-    compose = interpolateDocument(
-      parseYaml(await Deno.readTextFile(layout.composeFile), { merge: true }),
-      lookup,
-    );
-  } catch (error) {
-    const why = error instanceof InterpolationError ? error.message : (error as Error).message;
-    return blocked(report, "compose", `${shown(layout.composeFile)}: ${why}`);
+  const compose = new Compose(cli, options.runProgram, layout.composeDir, composeEnv);
+  if (dryRun && existing === null) {
+    report.step("config", "todo", `${composeName(cli)} config, once .env is written`);
+    return { status: "planned" };
   }
-  const findings = audit(
-    await readMountDisks(subjectsFromCompose(compose, layout.composeDir)),
-    null,
-    {
-      ownerPatterns: options.config.gpu.owner,
-      waivers: options.config.audit.waive,
-    },
-  );
-  const summary = summarizeFindings(findings);
-  if (summary.error > 0) {
+  const resolved = await compose.config();
+  if (!resolved.ok) {
     return blocked(
       report,
-      "audit",
-      `${summary.error} error(s) in ${shown(layout.composeFile)}: see deno task audit --compose ${
-        shown(layout.composeFile)
-      }`,
+      "config",
+      `${composeName(cli)} config refuses the stack: ${resolved.error}`,
     );
   }
-  report.step("audit", "ok", `${summary.warn} warning(s), ${summary.info} note(s)`);
+  const model = resolved.value;
 
-  const daemon = await askDaemon(options.config.api.port, token.value);
+  const findings = audit(
+    await readMountDisks(subjectsFromCompose(model, layout.composeDir)),
+    null,
+    { ownerPatterns: config.gpu.owner, waivers: config.audit.waive },
+  ).filter((finding) => !finding.waived);
+  for (const finding of findings) {
+    report.step(
+      "audit",
+      finding.severity === "error" ? "fail" : finding.severity === "warn" ? "warn" : "ok",
+      `${finding.subject}: ${finding.message} (${finding.rule}; ${finding.fix})`,
+    );
+  }
+  const errors = findings.filter((finding) => finding.severity === "error").length;
+  if (errors > 0) return blocked(report, "audit", `${errors} error(s) in the stack: see above`);
+  if (findings.length === 0) report.step("audit", "ok", "no findings");
+
+  const platform = await readPlatform(engineInfo.operatingSystem);
+  const gateway = platform === "linux" ? await options.engine.bridgeGateway() : null;
   const reach = reachability({
-    platform: await readPlatform(options.engine),
-    apiHost: options.config.api.host,
-    apiPort: options.config.api.port,
-    allowedHosts: options.config.api.allowedHosts,
-    listening: daemon !== null,
+    platform,
+    apiHost: config.api.host,
+    apiPort: config.api.port,
+    allowedHosts: config.api.allowedHosts,
+    gateway,
+    probe: gateway ? await askAsContainers(gateway, config.api.port, token.value) : null,
   });
   report.step(
     "daemon",
@@ -135,68 +193,69 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
     reach.fix ? `${reach.detail}: ${reach.fix}` : reach.detail,
   );
 
-  if (daemon === 401) {
-    report.step(
-      "token",
-      "warn",
-      `breakwater answers with another token than the stack's: set api.tokenFile: ${
-        shown(layout.tokenFile)
-      } in breakwater.yaml (or BREAKWATER_TOKEN to its content) and restart deno task watch`,
-    );
+  const services = defaultServices(model);
+  const absent = [];
+  for (const service of services) {
+    if (service.image && !await options.engine.hasImage(service.image)) absent.push(service.image);
   }
-
-  const services = defaultServices(compose);
-  const missing = await missingImages(options.engine, services);
-  if (missing.length > 0) {
-    return blocked(
-      report,
-      "images",
-      `not on this engine: ${missing.join(", ")}. Get them with: cd ${
-        shown(layout.composeDir)
-      } && docker compose pull`,
-    );
-  }
-  report.step("images", "ok", `${services.length} services' images present`);
-
-  const projectName = env.values.get("COMPOSE_PROJECT_NAME") ?? "compose";
-  const containers = await readStackContainers(options.engine, projectName);
-  const absent = services.filter((service) =>
-    !containers.some((container) => container.service === service.name)
+  report.step(
+    "images",
+    absent.length > 0 ? "todo" : "ok",
+    absent.length > 0
+      ? `Compose pulls ${absent.join(", ")}`
+      : `${services.length} services' images present`,
   );
-  if (absent.length > 0) {
-    const command = `cd ${shown(layout.composeDir)} && docker compose up -d`;
-    report.step(
-      "containers",
-      "todo",
-      `${
-        absent.map((service) => service.name).join(", ")
-      } not created yet. breakwater talks only ` +
-        `to the engine's API and never creates containers: run ${command}, then deno task up ` +
-        "again to wait for the stack",
-    );
-    return { status: "needs-compose", command };
-  }
+
   if (dryRun) {
-    const stopped = containers.filter((container) => container.state !== "running");
-    report.step(
-      "start",
-      "create",
-      `would start ${stopped.map((each) => each.service).join(", ") || "nothing"}`,
-    );
+    report.step("containers", "todo", `would run ${composeName(cli)} up --detach`);
     return { status: "planned" };
   }
-  for (const container of containers) {
-    if (container.state === "running") continue;
-    if (container.state === "paused") await options.engine.unpause(container.id);
-    else await options.engine.start(container.id);
-    report.step("start", "create", container.service);
+  const started = await compose.up();
+  if (!started.ok) {
+    return blocked(report, "containers", `${composeName(cli)} up failed: ${started.error}`);
   }
-  const waited = await waitForStack(options.engine, projectName, services, options.waitMs, report);
+  report.step("containers", "ok", `${composeName(cli)} up --detach`);
+
+  const waited = await waitForStack(
+    options.engine,
+    layout.composeDir,
+    services,
+    options.waitMs,
+    report,
+  );
   if (!waited.ok) return blocked(report, "wait", waited.detail);
   report.step("wait", "ok", waited.detail);
-  const grafanaUrl = "http://127.0.0.1:3000";
-  const login = `admin / the GF_ADMIN_PASSWORD in ${shown(layout.envFile)}`;
-  return { status: "up", grafanaUrl, login };
+
+  const prometheus = publishedAddress(model, "prometheus", 9090);
+  const grafana = publishedAddress(model, "grafana", 3000);
+  if (!prometheus || !grafana) {
+    return blocked(
+      report,
+      "data",
+      "Prometheus (9090) or Grafana (3000) is not published in the stack",
+    );
+  }
+  const url = (address: { host: string; port: number }) =>
+    `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
+  const stop = report.progress("data", "breakwater scraped, rules loaded, Grafana answering");
+  const readiness = await waitForReadiness(
+    { prometheus: url(prometheus), grafana: url(grafana) },
+    options.waitMs,
+    (missing) => report.step("data", "todo", missing),
+  );
+  const missing = missingParts(readiness);
+  stop(!missing);
+  if (missing) {
+    const advice = readiness.target.ok ? "" : ` — ${reach.fix ?? "deno task doctor says more"}`;
+    return blocked(report, "data", `${missing}${advice}`);
+  }
+  for (const part of Object.values(readiness)) report.step("data", "ok", part.detail);
+  return {
+    status: "up",
+    grafanaUrl: url(grafana),
+    login: `admin / the GF_ADMIN_PASSWORD in ${shown(layout.envFile)}`,
+    gpu: gpu.gpu,
+  };
 }
 
 function blocked(report: StepReporter, step: string, reason: string): UpOutcome {
@@ -209,141 +268,67 @@ function randomHex(bytes: number): string {
     .map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The control API's token: read from its file, or made once into a file only the user reads. */
-async function ensureToken(
-  path: string,
-  dryRun: boolean,
-): Promise<{ value: string; created: boolean }> {
-  const existing = await Deno.readTextFile(path).then((text) => text.trim(), () => "");
-  if (existing && existing !== "change-me") {
-    if (!dryRun) await Deno.chmod(path, 0o600);
-    return { value: existing, created: false };
+/**
+ * The token the stack uses: the one breakwater answers to, found by breakwater's own rules
+ * (`api.tokenFile`, `BREAKWATER_TOKEN`, or the one it generates on first start), so the two can
+ * never differ; copied into `compose/secrets/breakwater-token` (yours, 0600) for Prometheus.
+ */
+async function stackToken(
+  options: UpOptions,
+): Promise<
+  { value: string; status: "create" | "keep"; detail: string } | { problem: string }
+> {
+  const { config, layout, dryRun } = options;
+  let found;
+  try {
+    found = await resolveToken({ tokenFile: config.api.tokenFile, stateDir: config.stateDir });
+  } catch (error) {
+    return { problem: (error as Error).message };
   }
-  const value = randomHex(32);
+  const from = found.source === "BREAKWATER_TOKEN" ? "BREAKWATER_TOKEN" : found.path;
+  const current = await Deno.readTextFile(layout.tokenFile).then((text) => text.trim(), () => null);
+  if (current === found.token) {
+    if (!dryRun) await Deno.chmod(layout.tokenFile, 0o600);
+    return { value: found.token, status: "keep", detail: `${layout.tokenFile} (${from})` };
+  }
   if (!dryRun) {
-    await Deno.mkdir(dirname(path), { recursive: true });
-    await Deno.writeTextFile(path, `${value}\n`, { mode: 0o600 });
-    await Deno.chmod(path, 0o600);
+    await Deno.mkdir(dirname(layout.tokenFile), { recursive: true });
+    await Deno.writeTextFile(layout.tokenFile, `${found.token}\n`, { mode: 0o600 });
+    await Deno.chmod(layout.tokenFile, 0o600);
   }
-  return { value, created: true };
+  return {
+    value: found.token,
+    status: "create",
+    detail: `${layout.tokenFile}: breakwater's token, from ${from}`,
+  };
 }
 
-/**
- * `.env`: an existing one is kept (and checked: the same token as the token file, absolute data
- * folders); a new one is written from `.env.example` with the token, fresh secrets, the preset and
- * the data folder, readable by the user alone.
- */
-async function ensureEnv(
-  options: UpOptions,
-  token: string,
-): Promise<{ values: Map<string, string>; created: boolean } | { problem: string }> {
-  const { layout } = options;
-  const text = await Deno.readTextFile(layout.envFile).catch(() => null);
-  if (text !== null) {
-    const values = parseEnv(text);
-    const problems = envProblems(values, {
-      token,
-      tokenFile: layout.tokenFile,
-      newOnlyFlags: [options.dataDir && "--data", options.grafanaPassword && "--grafana-password"]
-        .filter((flag): flag is string => Boolean(flag)),
-    });
-    return problems.length > 0
-      ? { problem: `${layout.envFile}: ${problems.join("; ")}` }
-      : { values, created: false };
-  }
-  const dataRoot = resolve(options.dataDir ?? join(layout.composeDir, "data"));
-  const values = new Map<string, string>([
-    ["OLLAMA_PRESET", options.preset],
-    ["BREAKWATER_TOKEN", token],
-    ["OPENCLAW_GATEWAY_TOKEN", randomHex(24)],
-    ["GF_ADMIN_PASSWORD", options.grafanaPassword ?? randomHex(12)],
-    ["MODELS_DIR", join(dataRoot, "ollama")],
-    ["PROMETHEUS_DIR", join(dataRoot, "prometheus")],
-    ["GRAFANA_DIR", join(dataRoot, "grafana")],
-  ]);
-  const rendered = renderEnv(await Deno.readTextFile(layout.envTemplate), values);
-  if (!options.dryRun) await Deno.writeTextFile(layout.envFile, rendered, { mode: 0o600 });
-  return { values: parseEnv(rendered), created: true };
+/** A folder only its owner reads, writes or enters; its parents made as needed. */
+async function makePrivateFolder(folder: string): Promise<void> {
+  await Deno.mkdir(folder, { recursive: true, mode: 0o700 });
+  await Deno.chmod(folder, 0o700);
 }
 
 async function buildPlugin(options: UpOptions, nodeModules: boolean): Promise<boolean> {
   const { report, layout } = options;
+  const npm = async (args: string[]) =>
+    (await options.runProgram("npm", args, { cwd: layout.pluginDir, output: "show" })).code === 0;
   if (!nodeModules) {
     const stop = report.progress("plugin", "installing the plugin's npm packages (npm ci)");
-    const code = await options.runProgram(
-      "npm",
-      ["ci", "--no-audit", "--no-fund"],
-      layout.pluginDir,
-    );
-    stop(code === 0);
-    if (code !== 0) return false;
+    const ok = await npm(["ci", "--no-audit", "--no-fund"]);
+    stop(ok);
+    if (!ok) return false;
   }
   const stop = report.progress("plugin", "building the Grafana plugin (npm run build)");
-  const code = await options.runProgram("npm", ["run", "build"], layout.pluginDir);
-  stop(code === 0);
-  return code === 0;
+  const ok = await npm(["run", "build"]);
+  stop(ok);
+  return ok;
 }
 
-async function readPlatform(engine: Engine): Promise<Platform> {
-  const info = await engine.systemInfo().catch(() => null);
-  if (info && /docker desktop/i.test(info.operatingSystem)) {
-    const wsl = await readWslFacts();
-    if (!isWslFromFacts(wsl)) return "docker-desktop";
-    const mirrored = wsl.wslConfigs.some((file) => file.networkingMode === "mirrored");
-    return mirrored ? "wsl2-mirrored" : "wsl2-nat";
-  }
-  return "linux";
-}
-
-/** The status the daemon on `port` answers the stack's token with; null when nothing answers. */
-async function askDaemon(port: number, token: string): Promise<number | null> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${port}/api/v1/status`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    await response.body?.cancel();
-    return response.status;
-  } catch {
-    return null;
-  }
-}
-
-async function missingImages(engine: Engine, services: readonly StackService[]): Promise<string[]> {
-  const images = [...new Set(services.flatMap((service) => service.image ? [service.image] : []))];
-  const present = await Promise.all(images.map((image) => engine.hasImage(image)));
-  return images.filter((_, index) => !present[index]);
-}
-
-/**
- * What is wrong with an existing `.env` for this stack: a token other than the token file's, data
- * folders that are not absolute, flags that only shape a new `.env`. Pure.
- */
-export function envProblems(
-  values: ReadonlyMap<string, string>,
-  expected: { token: string; tokenFile: string; newOnlyFlags: readonly string[] },
-): string[] {
-  const problems: string[] = [];
-  if (values.get("BREAKWATER_TOKEN") !== expected.token) {
-    problems.push(
-      `its BREAKWATER_TOKEN differs from ${expected.tokenFile}: make them the same (or remove ` +
-        ".env to have it written again)",
-    );
-  }
-  for (const key of DATA_DIR_KEYS) {
-    const path = values.get(key);
-    if (!path || !isAbsolute(path)) {
-      problems.push(
-        `${key}=${
-          path ?? ""
-        } must be an absolute folder (Docker binds a volume's device only by absolute path)`,
-      );
-    }
-  }
-  if (expected.newOnlyFlags.length > 0) {
-    problems.push(
-      `${expected.newOnlyFlags.join(" and ")} apply to a new .env only: edit it, or remove it`,
-    );
-  }
-  return problems;
+async function readPlatform(operatingSystem: string): Promise<Platform> {
+  if (!/docker desktop/i.test(operatingSystem)) return "linux";
+  const wsl = await readWslFacts();
+  if (!isWslFromFacts(wsl)) return "docker-desktop";
+  const mirrored = wsl.wslConfigs.some((file) => file.networkingMode === "mirrored");
+  return mirrored ? "wsl2-mirrored" : "wsl2-nat";
 }

@@ -7,16 +7,20 @@ import {
 } from "./compose_services.ts";
 import type { StepReporter } from "./step_reporter.ts";
 
-const PROJECT = "com.docker.compose.project";
+const WORKING_DIR = "com.docker.compose.project.working_dir";
 const SERVICE = "com.docker.compose.service";
 
-/** The containers Compose made for the project, with their state and health. */
+/**
+ * The containers Compose made from the stack's folder (its label on every container, v1 and v2
+ * alike, whatever the project's name), with their state and health.
+ */
 export async function readStackContainers(
   engine: Engine,
-  project: string,
+  composeDir: string,
 ): Promise<StackContainer[]> {
+  const folders = new Set([composeDir, await Deno.realPath(composeDir).catch(() => composeDir)]);
   const listing = (await engine.list()).filter((container) =>
-    container.labels[PROJECT] === project && container.labels[SERVICE]
+    folders.has(container.labels[WORKING_DIR]) && container.labels[SERVICE]
   );
   return await Promise.all(listing.map(async (container) => {
     const snapshot = await engine.inspect(container.id);
@@ -33,7 +37,7 @@ export async function readStackContainers(
 /** Waits until every service's container is up, saying how each stands as it changes. */
 export async function waitForStack(
   engine: Engine,
-  project: string,
+  composeDir: string,
   services: readonly StackService[],
   timeoutMs: number,
   report: StepReporter,
@@ -42,7 +46,7 @@ export async function waitForStack(
   let last = "";
   const stop = report.progress("wait", "every service healthy");
   for (;;) {
-    const containers = await readStackContainers(engine, project);
+    const containers = await readStackContainers(engine, composeDir);
     const line = describeServices(services, containers);
     const up = services.every((service) =>
       containers.some((container) => container.service === service.name && isUp(container))
@@ -58,7 +62,7 @@ export async function waitForStack(
       return {
         ok: false,
         detail: `not up after ${Math.round(timeoutMs / 1_000)} s: ${line}. deno task health ` +
-          "and docker compose logs <service> say why",
+          "and docker compose logs <service> (in compose/) say why",
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -29,8 +29,5 @@ export function stackLayout(root: string): StackLayout {
   };
 }
 
-/** The variables of `.env` that name data folders (bound into named volumes). */
-export const DATA_DIR_KEYS = ["MODELS_DIR", "PROMETHEUS_DIR", "GRAFANA_DIR"] as const;
-
 /** The Ollama presets shipped in `compose/presets`. */
 export const PRESETS = ["ollama-8gb", "ollama-24gb"] as const;

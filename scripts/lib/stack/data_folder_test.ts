@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { judgeDataFolder } from "./data_folder.ts";
+
+Deno.test("data folder: missing is made; yours is used; another user's or an unwritable one is refused, saying how", () => {
+  const me = { uid: 1000, gid: 1000 };
+  assert.deepEqual(judgeDataFolder({ exists: false }, me), { status: "missing" });
+  const folder = { exists: true as const, isDirectory: true, uid: 1000, mode: 0o40700 };
+  assert.deepEqual(judgeDataFolder(folder, me), { status: "usable" });
+  const grafanas = judgeDataFolder({ ...folder, uid: 472 }, me);
+  assert.equal(grafanas.status, "unusable");
+  assert.match((grafanas as { why: string }).why, /owned by uid 472.*sudo chown -R 1000:1000/);
+  assert.equal(judgeDataFolder({ ...folder, mode: 0o40500 }, me).status, "unusable");
+  assert.equal(judgeDataFolder({ ...folder, isDirectory: false }, me).status, "unusable");
+});

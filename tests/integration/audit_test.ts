@@ -143,6 +143,15 @@ Deno.test({
       const bad = await runScript("audit.ts", ["--compose", join(dir, "bad.yaml")]);
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /bad\.yaml: not valid YAML/);
+
+      // Only Compose resolves ${...} as Compose does: a file that has them is refused, saying how.
+      await Deno.writeTextFile(join(dir, "vars.yaml"), "services:\n  a:\n    image: ${IMAGE}\n");
+      const vars = await runScript("audit.ts", ["--compose", join(dir, "vars.yaml")]);
+      assert.equal(vars.code, 2);
+      assert.match(
+        vars.stderr,
+        /uses variables .*docker compose config \| deno task audit --compose -/,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

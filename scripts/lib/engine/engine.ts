@@ -190,8 +190,12 @@ export class Engine {
   async bridgeGateway(): Promise<string | null> {
     try {
       const network = await this.#call(() => this.#docker.getNetwork("bridge").inspect());
-      const configs = (network as { IPAM?: { Config?: Array<{ Gateway?: string }> } }).IPAM?.Config;
-      return configs?.find((config) => config.Gateway)?.Gateway ?? null;
+      const configs =
+        (network as { IPAM?: { Config?: Array<{ Gateway?: string; Subnet?: string }> } })
+          .IPAM?.Config ?? [];
+      const ipv4 = configs.find((config) => /^\d+\.\d+\.\d+\.\d+\//.test(config.Subnet ?? ""));
+      // The engine leaves Gateway out when it is the default: the subnet's first address.
+      return ipv4?.Gateway ?? (ipv4?.Subnet ? firstAddress(ipv4.Subnet) : null);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw error;
@@ -290,4 +294,13 @@ export class Engine {
       clearTimeout(timer);
     }
   }
+}
+
+/** The first host address of an IPv4 subnet (`172.17.0.0/16` → `172.17.0.1`). */
+function firstAddress(subnet: string): string {
+  const [address, bits] = subnet.split("/");
+  const value = address.split(".").reduce((sum, part) => sum * 256 + Number(part), 0);
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  const first = ((value & mask) >>> 0) + 1;
+  return [24, 16, 8, 0].map((shift) => (first >>> shift) & 255).join(".");
 }

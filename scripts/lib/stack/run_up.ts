@@ -1,6 +1,6 @@
 import { parse as parseEnv } from "dotenv";
 import { dirname, join, relative, resolve } from "node:path";
-import { resolveToken } from "../api/token.ts";
+import { GENERATED_TOKEN_FILE, resolveToken } from "../api/token.ts";
 import { audit, subjectsFromCompose } from "../audit/mod.ts";
 import { readMountDisks } from "../audit/read_disks.ts";
 import type { Config } from "../config/schema.ts";
@@ -279,6 +279,15 @@ async function stackToken(
   { value: string; status: "create" | "keep"; detail: string } | { problem: string }
 > {
   const { config, layout, dryRun } = options;
+  const generated = join(config.stateDir, GENERATED_TOKEN_FILE);
+  const madeOnStart = !config.api.tokenFile && !Deno.env.get("BREAKWATER_TOKEN");
+  if (dryRun && madeOnStart && !await pathExists(generated)) {
+    return {
+      value: "",
+      status: "create",
+      detail: `${generated}, as deno task watch makes it, copied to ${layout.tokenFile}`,
+    };
+  }
   let found;
   try {
     found = await resolveToken({ tokenFile: config.api.tokenFile, stateDir: config.stateDir });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { publishedAddress } from "./compose_model.ts";
+import { nestedMountPoints, publishedAddress } from "./compose_model.ts";
 
 /** The same stack as `docker compose config --format json` (v2) writes it. */
 const v2 = {
@@ -33,4 +33,29 @@ Deno.test("compose model: published addresses from v2's JSON and v1's YAML", () 
     assert.equal(publishedAddress(model, "grafana", 9999), null);
     assert.equal(publishedAddress(model, "nothing", 1), null);
   }
+});
+
+Deno.test("compose model: mount points inside another bind are found, in both versions' syntax", () => {
+  const long = (source: string, target: string) => ({ type: "bind", source, target });
+  const grafana = (volumes: unknown[]) => ({ services: { grafana: { volumes } } });
+  const expected = ["/data/grafana/plugins/app", "/data/grafana/dashboards"];
+  assert.deepEqual(
+    nestedMountPoints(grafana([
+      long("/src/plugin/dist", "/var/lib/grafana/plugins/app"),
+      long("/src/dashboards", "/var/lib/grafana/dashboards"),
+      long("/data/grafana", "/var/lib/grafana"),
+      { type: "volume", source: "cache", target: "/var/lib/grafana/cache" },
+      long("/src/provisioning", "/etc/grafana/provisioning"),
+    ])),
+    expected,
+  );
+  assert.deepEqual(
+    nestedMountPoints(grafana([
+      "/src/plugin/dist:/var/lib/grafana/plugins/app:ro",
+      "/src/dashboards:/var/lib/grafana/dashboards:ro",
+      "/data/grafana:/var/lib/grafana:rw",
+    ])),
+    expected,
+  );
+  assert.deepEqual(nestedMountPoints(grafana(["/data/grafana:/var/lib/grafana-x:rw"])), []);
 });

@@ -8,7 +8,7 @@ import { isWslFromFacts, readWslFacts } from "../doctor/wsl_facts.ts";
 import type { Engine } from "../engine/engine.ts";
 import { pathExists } from "../path_exists.ts";
 import { Compose, composeEnvironment, composeName, findCompose } from "./compose_cli.ts";
-import { publishedAddress } from "./compose_model.ts";
+import { nestedMountPoints, publishedAddress } from "./compose_model.ts";
 import { defaultServices } from "./compose_services.ts";
 import { renderEnv } from "./env_template.ts";
 import { judgeDataFolder, readDataFolder } from "./data_folder.ts";
@@ -160,6 +160,12 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
     );
   }
   const model = resolved.value;
+
+  for (const point of nestedMountPoints(model)) {
+    if (await pathExists(point)) continue;
+    if (!dryRun) await Deno.mkdir(point, { recursive: true });
+    report.step("data", "create", `${point} (a mount point, yours rather than the engine's)`);
+  }
 
   const findings = audit(
     await readMountDisks(subjectsFromCompose(model, layout.composeDir)),

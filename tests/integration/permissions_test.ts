@@ -28,14 +28,22 @@ Deno.test("permissions: all only where GPU processes are mapped to containers; e
   for (const name of ["watch", "gpu-watchdog", "gpu"]) assert.deepEqual(sets[name], { all: true });
   for (const [name, set] of Object.entries(sets)) {
     if (set.all) continue;
-    // schedule runs wslpath under WSL2, for the path Task Scheduler opens.
+    // schedule runs wslpath under WSL2, for the path Task Scheduler opens; up and down run Docker
+    // Compose (the plugin or docker-compose), up npm for the plugin's build.
+    const compose = ["docker", "docker-compose"];
     assert.deepEqual(
       set.run ?? false,
-      { doctor: NVIDIA_SMI, schedule: ["crontab", "wslpath"], up: ["npm"] }[name] ?? false,
+      {
+        doctor: NVIDIA_SMI,
+        schedule: ["crontab", "wslpath"],
+        up: ["npm", ...compose],
+        down: compose,
+      }[name] ?? false,
       `${name}: run`,
     );
     assert.equal(set.ffi ?? false, name === "doctor", `${name}: ffi only to look for NVML`);
-    assert.equal(set.sys ?? false, false, `${name}: sys`);
+    // up writes the user's ids into .env: the services run as the user.
+    assert.deepEqual(set.sys ?? false, name === "up" ? ["uid", "gid"] : false, `${name}: sys`);
   }
   assert.deepEqual(sets.journal, { read: true, env: true }, "journal only reads");
   assert.deepEqual(sets.openapi, {

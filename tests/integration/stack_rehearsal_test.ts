@@ -14,6 +14,17 @@ const AS_USER = ["alertmanager", "grafana", "ollama", "openclaw", "prometheus"];
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** The processes running as `uid` (their real user id, from /proc). */
+async function processesOf(uid: number): Promise<number[]> {
+  const pids: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const status = await Deno.readTextFile(`/proc/${entry.name}/status`).catch(() => "");
+    if (new RegExp(`^Uid:\\s+${uid}\\s`, "m").test(status)) pids.push(Number(entry.name));
+  }
+  return pids;
+}
+
 /** The images compose.yaml names for its default services (an image variable's default). */
 function stackImages(): Record<string, string> {
   const compose = parse(Deno.readTextFileSync(join(ROOT, "compose/compose.yaml")), {
@@ -291,7 +302,13 @@ Deno.test({
         await running.status;
       }
       // deno task leaves its child running: end whatever the user still runs.
-      await new Deno.Command("pkill", { args: ["-KILL", "-u", String(USER.uid)] }).output();
+      for (const pid of await processesOf(USER.uid)) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // gone meanwhile
+        }
+      }
       for (const container of await engine.docker.listContainers({ all: true })) {
         await engine.docker.getContainer(container.Id).remove({ force: true }).catch(() => {});
       }

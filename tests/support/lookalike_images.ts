@@ -132,62 +132,80 @@ async function importImage(
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/** What sets one Prometheus project image apart from another. */
+interface PrometheusProjectImage {
+  /** Debian's binary of it. */
+  hostBinary: string;
+  /** Its name under /bin. */
+  program: string;
+  /** Its storage folder, owned by nobody and its working folder, if it keeps data. */
+  storage?: string;
+  /** Its config folder, owned by nobody. */
+  configDir?: string;
+  cmd?: string[];
+  extra?: Entry[];
+}
+
 /**
- * prom/prometheus (prometheus/prometheus Dockerfile): busybox base, /bin/prometheus, /prometheus
- * and /etc/prometheus owned by nobody, `USER nobody`, `WORKDIR /prometheus`,
- * `ENTRYPOINT ["/bin/prometheus"]`. Healthcheck tool: busybox wget.
+ * The Prometheus project's images (the Dockerfiles of prometheus/prometheus,
+ * prometheus/alertmanager and prometheus/node_exporter): a busybox base (wget for the
+ * healthchecks), the program at /bin/<name>, config and storage folders owned by nobody,
+ * `USER nobody`, `WORKDIR` the storage folder, `ENTRYPOINT ["/bin/<name>"]`.
  */
-async function prometheus(docker: Docker, reference: string): Promise<void> {
+async function prometheusProject(
+  docker: Docker,
+  reference: string,
+  image: PrometheusProjectImage,
+): Promise<void> {
+  const nobodys = (folder: string): Entry => ({
+    name: folder.slice(1),
+    type: "directory",
+    mode: 0o755,
+    uid: 65534,
+    gid: 65534,
+  });
   await importImage(docker, reference, [
     ...await busybox(),
-    ...await hostProgram("/usr/bin/prometheus", "bin/prometheus"),
-    { name: "etc/prometheus", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
-    { name: "prometheus", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
+    ...await hostProgram(image.hostBinary, `bin/${image.program}`),
+    ...(image.extra ?? []),
+    ...[image.configDir, image.storage].filter((folder) => folder !== undefined).map(nobodys),
   ], [
     "USER nobody",
-    "WORKDIR /prometheus",
-    `ENTRYPOINT ${json(["/bin/prometheus"])}`,
-    `CMD ${
-      json(["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"])
-    }`,
+    ...(image.storage ? [`WORKDIR ${image.storage}`] : []),
+    `ENTRYPOINT ${json([`/bin/${image.program}`])}`,
+    ...(image.cmd ? [`CMD ${json(image.cmd)}`] : []),
     "ENV PATH=/bin",
   ]);
 }
 
-/**
- * prom/alertmanager (prometheus/alertmanager Dockerfile): busybox base, /bin/alertmanager,
- * /alertmanager owned by nobody, `USER nobody`, `WORKDIR /alertmanager`,
- * `ENTRYPOINT ["/bin/alertmanager"]`.
- */
-async function alertmanager(docker: Docker, reference: string): Promise<void> {
-  await importImage(docker, reference, [
-    ...await busybox(),
-    ...await hostProgram("/usr/bin/prometheus-alertmanager", "bin/alertmanager"),
+/** prom/prometheus: its CMD points at /etc/prometheus/prometheus.yml and /prometheus. */
+const prometheus = (docker: Docker, reference: string) =>
+  prometheusProject(docker, reference, {
+    hostBinary: "/usr/bin/prometheus",
+    program: "prometheus",
+    configDir: "/etc/prometheus",
+    storage: "/prometheus",
+    cmd: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"],
+  });
+
+/** prom/alertmanager: its CMD points at /etc/alertmanager/alertmanager.yml and /alertmanager. */
+const alertmanager = async (docker: Docker, reference: string) =>
+  prometheusProject(docker, reference, {
+    hostBinary: "/usr/bin/prometheus-alertmanager",
+    program: "alertmanager",
+    configDir: "/etc/alertmanager",
+    storage: "/alertmanager",
+    cmd: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
     // Debian's build reads its notification templates from here; the official one embeds them.
-    ...await hostFolder("/usr/share/prometheus/alertmanager"),
-    { name: "etc/alertmanager", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
-    { name: "alertmanager", type: "directory", mode: 0o755, uid: 65534, gid: 65534 },
-  ], [
-    "USER nobody",
-    "WORKDIR /alertmanager",
-    `ENTRYPOINT ${json(["/bin/alertmanager"])}`,
-    `CMD ${
-      json(["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"])
-    }`,
-    "ENV PATH=/bin",
-  ]);
-}
+    extra: await hostFolder("/usr/share/prometheus/alertmanager"),
+  });
 
-/**
- * prom/node-exporter (prometheus/node_exporter Dockerfile): busybox base, /bin/node_exporter,
- * `USER nobody`, `ENTRYPOINT ["/bin/node_exporter"]`.
- */
-async function nodeExporter(docker: Docker, reference: string): Promise<void> {
-  await importImage(docker, reference, [
-    ...await busybox(),
-    ...await hostProgram("/usr/bin/prometheus-node-exporter", "bin/node_exporter"),
-  ], ["USER nobody", `ENTRYPOINT ${json(["/bin/node_exporter"])}`, "ENV PATH=/bin"]);
-}
+/** prom/node-exporter: no config and no storage. */
+const nodeExporter = (docker: Docker, reference: string) =>
+  prometheusProject(docker, reference, {
+    hostBinary: "/usr/bin/prometheus-node-exporter",
+    program: "node_exporter",
+  });
 
 /**
  * The Grafana look-alike's /run.sh: first the official image's start-up checks, word for word in

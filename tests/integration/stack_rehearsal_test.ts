@@ -113,6 +113,8 @@ Deno.test({
     try {
       await t.step("a fresh clone, owned by the user, who starts breakwater", async () => {
         await buildLookalikeImages(engine.docker, stackImages());
+        // What an earlier stack kept in a Docker-managed volume, now in a data folder.
+        await engine.docker.createVolume({ Name: "breakwater_openclaw-state" });
         const cloned = await new Deno.Command("git", {
           args: ["clone", "--quiet", ROOT, clone],
         }).output();
@@ -169,6 +171,10 @@ Deno.test({
             /breakwater answers the containers at host\.docker\.internal:8787 \(172\.17\.0\.1\)/,
           );
           assert.match(detail("data"), /1 breakwater target\(s\) up \(host local\)/);
+          assert.match(
+            detail("data"),
+            /volume breakwater_openclaw-state holds what an earlier stack kept there; .*compose\/data\/openclaw\/\.openclaw\. Carry it over with: docker run --rm -v breakwater_openclaw-state:\/from:ro/,
+          );
 
           const env = await Deno.readTextFile(join(clone, "compose/.env"));
           assert.match(env, /^COMPOSE_FILE=compose\.yaml$/m);

@@ -202,6 +202,12 @@ export class Engine {
     }
   }
 
+  /** The names of the engine's volumes. */
+  async volumeNames(): Promise<string[]> {
+    const answer = await this.#call(() => this.#docker.listVolumes());
+    return (answer.Volumes ?? []).map((volume) => volume.Name);
+  }
+
   /** Whether the engine holds an image under this reference (`name:tag`). */
   async hasImage(reference: string): Promise<boolean> {
     try {

@@ -17,6 +17,7 @@ import { pluginNeedsBuild, readPluginTimes } from "./plugin_build.ts";
 import type { RunProgram } from "./program.ts";
 import { askAsContainers } from "./reach_probe.ts";
 import { type Platform, reachability } from "./reachability.ts";
+import { earlierVolumes } from "./earlier_volumes.ts";
 import { DATA_DIR_KEYS, planEnv } from "./stack_env.ts";
 import { waitForStack } from "./stack_containers.ts";
 import type { StackLayout } from "./stack_layout.ts";
@@ -136,6 +137,20 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
     }
     if (state.status === "missing" && !dryRun) await makePrivateFolder(folder);
     report.step("data", state.status === "missing" ? "create" : "keep", `${key}=${folder}`);
+  }
+
+  // The directory's name is Compose's project name when .env names none (compose, before it did).
+  const projects = [...new Set([values.COMPOSE_PROJECT_NAME, "compose"].filter(Boolean))];
+  const user = `${options.user.uid}:${options.user.gid}`;
+  for (
+    const earlier of earlierVolumes(await options.engine.volumeNames(), projects, values, user)
+  ) {
+    report.step(
+      "data",
+      "warn",
+      `volume ${earlier.volume} holds what an earlier stack kept there; the stack now keeps it in ` +
+        `${earlier.folder}. Carry it over with: ${earlier.command} — then remove the volume`,
+    );
   }
 
   const plugin = await readPluginTimes(layout.pluginDir);

@@ -119,15 +119,15 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
       `${flags} apply to a new .env only: edit ${shown(layout.envFile)}`,
     );
   }
+  const envText = renderEnv(existingText ?? await Deno.readTextFile(layout.envTemplate), env.set);
   if (!dryRun && env.set.size > 0) {
-    const base = existingText ?? await Deno.readTextFile(layout.envTemplate);
-    await Deno.writeTextFile(layout.envFile, renderEnv(base, env.set), { mode: 0o600 });
+    await Deno.writeTextFile(layout.envFile, envText, { mode: 0o600 });
     await Deno.chmod(layout.envFile, 0o600);
   }
   if (existing === null) report.step("env", "create", shown(layout.envFile));
   else if (env.changes.length === 0) report.step("env", "keep", shown(layout.envFile));
   else for (const change of env.changes) report.step("env", "create", change);
-  const values = { ...existing, ...Object.fromEntries(env.set) };
+  const values = parseEnv(envText);
 
   for (const key of Object.keys(DATA_DIR_KEYS)) {
     const folder = resolve(layout.composeDir, values[key]);

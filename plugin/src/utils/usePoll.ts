@@ -54,10 +54,10 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, trigger?:
     };
   }, [refresh, intervalMs]);
 
-  const firstTrigger = useRef(trigger);
+  const lastTrigger = useRef(trigger);
   useEffect(() => {
-    if (trigger !== firstTrigger.current) {
-      firstTrigger.current = trigger;
+    if (trigger !== lastTrigger.current) {
+      lastTrigger.current = trigger;
       void refresh();
     }
   }, [trigger, refresh]);

@@ -18,11 +18,16 @@ export async function readDataFolder(path: string): Promise<FolderFacts> {
   try {
     const info = await Deno.stat(path);
     const entryOwners: Record<string, number | null> = {};
-    if (info.isDirectory) {
-      for await (const entry of Deno.readDir(path)) {
-        entryOwners[entry.name] = (await Deno.lstat(`${path}/${entry.name}`)).uid;
-        if (Object.keys(entryOwners).length >= ENTRIES_LOOKED_AT) break;
+    try {
+      if (info.isDirectory) {
+        for await (const entry of Deno.readDir(path)) {
+          entryOwners[entry.name] = (await Deno.lstat(`${path}/${entry.name}`)).uid;
+          if (Object.keys(entryOwners).length >= ENTRIES_LOOKED_AT) break;
+        }
       }
+    } catch (error) {
+      // A folder the user cannot list is judged by its owner and mode alone.
+      if (!(error instanceof Deno.errors.PermissionDenied)) throw error;
     }
     return {
       exists: true,

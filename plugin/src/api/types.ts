@@ -1,4 +1,4 @@
-import type { components } from './schema.gen';
+import type { components, paths } from './schema.gen';
 
 type Schemas = components['schemas'];
 
@@ -13,5 +13,5 @@ export type ActionResult = Schemas['ActionResult'];
 export type WatchdogResult = Schemas['WatchdogResult'];
 export type ApiErrorBody = Schemas['Error'];
 
-/** The actions the API takes on a container. */
-export type ContainerAction = 'restart' | 'pause' | 'unpause' | 'stop' | 'start';
+/** The actions the API takes on a container: its route's `action` enum. */
+export type ContainerAction = paths['/api/v1/containers/{name}/{action}']['post']['parameters']['path']['action'];

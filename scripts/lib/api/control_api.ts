@@ -6,7 +6,8 @@ import type { Journal } from "../journal/journal.ts";
 import { parseDuration } from "../config/duration.ts";
 import { ApiError, jsonResponse } from "./api_error.ts";
 import { concatBytes } from "./concat_bytes.ts";
-import { CONTAINER_ACTIONS, openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
+import { CONTAINER_ACTIONS, isContainerAction } from "../executor/container_actions.ts";
+import { openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
 import { tokenMatches } from "./token.ts";
 
 /** Docker's container name rule, with a length bound. */
@@ -188,7 +189,7 @@ async function containerAction(
       "container names are 1–255 characters: letters, digits, '_', '.' and '-', starting with a letter or digit",
     );
   }
-  if (!(CONTAINER_ACTIONS as readonly string[]).includes(action)) {
+  if (!isContainerAction(action)) {
     throw new ApiError(
       404,
       "not_found",

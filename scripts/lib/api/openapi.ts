@@ -4,6 +4,7 @@
  * Grafana plugin's client is tested against the same document.
  * @module
  */
+import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";
 
 const nullable = (type: string) => ({ type: [type, "null"] });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -36,7 +37,6 @@ const GRAFANA_USER_HEADERS = [
   },
 ];
 
-export const CONTAINER_ACTIONS = ["restart", "pause", "unpause", "stop", "start"] as const;
 /** Actions the API takes on the GPU watchdog. */
 export const WATCHDOG_ACTIONS = ["arm", "disarm"] as const;
 

@@ -1,8 +1,9 @@
 import type { JournalEntry, JournalResult } from "../journal/journal_entry.ts";
 import type { PersistedState } from "../state/persisted_state.ts";
 
-/** What can be done to a container. */
-export type ContainerActionKind = "restart" | "pause" | "unpause" | "stop" | "start";
+import type { ContainerActionKind } from "./container_actions.ts";
+
+export type { ContainerActionKind } from "./container_actions.ts";
 
 /** A change to one container, decided by a policy or asked for by a person. */
 export interface ContainerAction {

@@ -7,16 +7,13 @@ import type { GpuWatchState } from "../gpu/watch_state.ts";
 import type { ContainerMetricsRow } from "../health/health_row.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { ProbeResult } from "../probes/probe.ts";
+import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";
 
 const HEALTH_STATES = ["healthy", "unhealthy", "starting", "none"] as const;
 
 /** Journal actions drawn on the dashboards' graphs: what breakwater or a person did. */
 export const ANNOTATED_ACTIONS: ReadonlySet<string> = new Set([
-  "restart",
-  "pause",
-  "unpause",
-  "stop",
-  "start",
+  ...CONTAINER_ACTIONS,
   "unload-model",
   "give-up",
   "gpu-trip",

@@ -1,5 +1,6 @@
 import type { NotifyConfig } from "../config/schema.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
+import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";
 
 /** How a notification ended. */
 export type DeliveryResult = "sent" | "failed" | "dropped";
@@ -18,7 +19,7 @@ export interface NotifierOptions {
   retryDelayMs?: number;
 }
 
-const CONTAINER_ACTIONS = new Set(["restart", "pause", "unpause", "stop", "start", "unload-model"]);
+const NOTIFIED_ACTIONS: ReadonlySet<string> = new Set([...CONTAINER_ACTIONS, "unload-model"]);
 
 /**
  * Sends journal entries to a webhook (Slack, Discord, …) and Telegram. `notify()` returns at once:
@@ -132,7 +133,7 @@ function wanted(entry: JournalEntry, on: NotifyConfig["on"]): boolean {
   if (entry.action === "notify") return false;
   if (entry.result === "failed") return on.includes("failures");
   if (ACTION_KINDS.has(entry.action)) return on.includes(entry.action as NotifyKind);
-  return on.includes("actions") && CONTAINER_ACTIONS.has(entry.action) &&
+  return on.includes("actions") && NOTIFIED_ACTIONS.has(entry.action) &&
     (entry.result === "ok" || entry.result === "dry-run");
 }
 

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { abortableSleep } from "../abortable_sleep.ts";
+import { Backoff } from "../backoff.ts";
 import { UsageError } from "../usage_error.ts";
 import { ApiError } from "./api_error.ts";
 import { concatBytes } from "./concat_bytes.ts";
@@ -122,7 +122,8 @@ export function serveApi(options: ServeApiOptions): ApiServer {
 
   const accepting = (async () => {
     let failing = false;
-    let retryMs = 10;
+    // accept() fails when the process is out of file descriptors: try again soon, not in a spin.
+    const backoff = new Backoff({ initialMs: 10, maxMs: 1_000 });
     while (!stopping.signal.aborted) {
       let conn: Deno.Conn;
       try {
@@ -131,15 +132,14 @@ export function serveApi(options: ServeApiOptions): ApiServer {
         if (stopping.signal.aborted) break;
         failing = true;
         options.onAcceptError?.(error as Error);
-        await abortableSleep(retryMs, stopping.signal);
-        retryMs = Math.min(retryMs * 2, 1_000);
+        await backoff.wait(stopping.signal);
         continue;
       }
       if (failing) {
         failing = false;
         options.onAcceptRecovered?.();
       }
-      retryMs = 10;
+      backoff.reset();
       if (connections.size >= limits.maxConnections && !makeRoom()) {
         closeQuietly(conn);
         continue;

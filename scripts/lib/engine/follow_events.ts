@@ -1,9 +1,6 @@
-import { abortableSleep } from "../abortable_sleep.ts";
+import { Backoff, ENGINE_RECONNECT } from "../backoff.ts";
 import type { Engine } from "./engine.ts";
 import type { EngineEvent } from "./engine_event.ts";
-
-const RETRY_INITIAL_MS = 500;
-const RETRY_MAX_MS = 30_000;
 
 /** Options for {@linkcode followEvents}. */
 export interface FollowEventsOptions {
@@ -25,14 +22,14 @@ export interface FollowEventsOptions {
  */
 export async function followEvents(options: FollowEventsOptions): Promise<void> {
   const { engine, actions, signal, onEvent, onConnected, onLost } = options;
-  let retryMs = RETRY_INITIAL_MS;
+  const backoff = new Backoff(ENGINE_RECONNECT);
   while (!signal.aborted) {
     try {
       const events = engine.events({
         actions,
         signal,
         onConnected: () => {
-          retryMs = RETRY_INITIAL_MS;
+          backoff.reset();
           onConnected?.();
         },
       });
@@ -42,7 +39,6 @@ export async function followEvents(options: FollowEventsOptions): Promise<void> 
       onLost?.(error);
     }
     if (signal.aborted) break;
-    await abortableSleep(retryMs, signal);
-    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    await backoff.wait(signal);
   }
 }

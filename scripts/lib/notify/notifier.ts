@@ -1,5 +1,6 @@
 import type { NotifyConfig } from "../config/schema.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
+import { Backoff } from "../backoff.ts";
 import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";
 
 /** How a notification ended. */
@@ -94,14 +95,14 @@ export class Notifier {
   }
 
   async #withRetries(send: () => Promise<void>): Promise<void> {
-    let delay = this.#options.retryDelayMs ?? 1_000;
+    const initialMs = this.#options.retryDelayMs ?? 1_000;
+    const backoff = new Backoff({ initialMs, maxMs: Number.MAX_SAFE_INTEGER });
     for (let attempt = 0;; attempt++) {
       try {
         return await send();
       } catch (error) {
         if (attempt >= this.#options.config.retries) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay *= 2;
+        await backoff.wait();
       }
     }
   }

@@ -1,4 +1,5 @@
 import { abortableSleep } from "../abortable_sleep.ts";
+import { Backoff, ENGINE_RECONNECT } from "../backoff.ts";
 import { ContainerDirectory } from "../engine/container_directory.ts";
 import type { Config } from "../config/schema.ts";
 import type { Engine, EngineInfo } from "../engine/engine.ts";
@@ -13,8 +14,6 @@ import type { ActiveFault, Faults } from "./faults.ts";
 const DIRECTORY_MAX_AGE_MS = 60_000;
 /** How often writes that failed are tried again. */
 const RETRY_WRITES_MS = 5_000;
-const ENGINE_RETRY_INITIAL_MS = 500;
-const ENGINE_RETRY_MAX_MS = 30_000;
 
 /** What `/healthz` says: alive always; ready once healing follows the engine; why degraded. */
 export interface HealthReport {
@@ -120,7 +119,7 @@ export class Runtime {
    */
   async waitForEngine(signal: AbortSignal): Promise<EngineInfo | null> {
     const { engine } = this.#options.context;
-    let retryMs = ENGINE_RETRY_INITIAL_MS;
+    const backoff = new Backoff(ENGINE_RECONNECT);
     while (!signal.aborted) {
       try {
         const info = await engine.info();
@@ -135,8 +134,7 @@ export class Runtime {
         }
         this.engineHealth.unreachable(error);
       }
-      await abortableSleep(retryMs, signal);
-      retryMs = Math.min(retryMs * 2, ENGINE_RETRY_MAX_MS);
+      await backoff.wait(signal);
     }
     return null;
   }

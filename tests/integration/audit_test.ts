@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { Finding } from "../../scripts/lib/audit/audit_rules.ts";
+import type { Finding } from "../../scripts/lib/audit/mod.ts";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, runScript } from "../support/daemon.ts";
 

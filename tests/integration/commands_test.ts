@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { HealthRow } from "../../scripts/lib/health/health_row.ts";
+import type { HealthRow } from "../../scripts/lib/health/mod.ts";
 import { TestContainers } from "../support/containers.ts";
 import { createWorkspace, runScript } from "../support/daemon.ts";
 import { waitFor } from "../support/wait.ts";

@@ -3,7 +3,7 @@ import type { GpuObservation } from "../gpu/observe_gpu.ts";
 import type { GpuWatchState } from "../gpu/watch_state.ts";
 import { backoffDelay } from "../heal/backoff.ts";
 import type { HealState } from "../heal/heal_state.ts";
-import type { ContainerMetricsRow } from "../health/health_row.ts";
+import type { ContainerMetricsRow } from "../health/mod.ts";
 import type { LastAction } from "../metrics/metrics.ts";
 import type { ProbeResult } from "../probes/probe.ts";
 

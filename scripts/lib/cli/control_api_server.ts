@@ -3,7 +3,7 @@ import { type ApiServer, isLoopback, serveApi } from "../api/serve_api.ts";
 import { buildStatus } from "../api/status.ts";
 import { resolveToken } from "../api/token.ts";
 import type { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
-import type { ContainerSampler } from "../health/container_sampler.ts";
+import type { ContainerSampler } from "../health/mod.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { ProbeLoop } from "../probes/probe_loop.ts";

@@ -3,7 +3,7 @@ import { toListing } from "../engine/container_snapshot.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
 import { HEAL_EVENTS, HealLoop } from "../heal/heal_loop.ts";
-import { ContainerSampler } from "../health/container_sampler.ts";
+import { ContainerSampler } from "../health/mod.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../metrics/metrics.ts";

@@ -4,7 +4,7 @@ import type { GpuConfig } from "../config/schema.ts";
 import type { VramAttribution } from "../gpu/attribution.ts";
 import type { GpuSample } from "../gpu/gpu_reading.ts";
 import type { GpuWatchState } from "../gpu/watch_state.ts";
-import type { ContainerMetricsRow } from "../health/health_row.ts";
+import type { ContainerMetricsRow } from "../health/mod.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { ProbeResult } from "../probes/probe.ts";
 import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";

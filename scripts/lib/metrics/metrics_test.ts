@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseConfigText } from "../config/load_config.ts";
 import { initialGpuWatchState } from "../gpu/watch_state.ts";
 import { parseQueryGpuCsv } from "../gpu/nvidia_smi_csv.ts";
-import type { ContainerMetricsRow } from "../health/health_row.ts";
+import type { ContainerMetricsRow } from "../health/mod.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import { Metrics } from "./metrics.ts";
 

@@ -1,8 +1,7 @@
 import { parse as parseEnv } from "dotenv";
 import { dirname, join, relative, resolve } from "node:path";
 import { GENERATED_TOKEN_FILE, resolveToken } from "../api/token.ts";
-import { audit, subjectsFromCompose } from "../audit/mod.ts";
-import { readMountDisks } from "../audit/read_disks.ts";
+import { audit, readMountDisks, subjectsFromCompose } from "../audit/mod.ts";
 import type { Config } from "../config/schema.ts";
 import { isWslFromFacts, readWslFacts } from "../doctor/wsl_facts.ts";
 import type { Engine } from "../engine/engine.ts";

@@ -402,6 +402,13 @@ export interface components {
             error: string;
             message: string;
         };
+        LastAction: {
+            action: string;
+            actor: string;
+            result: string;
+            /** Format: date-time */
+            at: string;
+        };
         Container: {
             name: string;
             labels: {
@@ -410,14 +417,14 @@ export interface components {
             id: string;
             image: string;
             state: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             health: "healthy" | "unhealthy" | "starting" | "none";
             /** @description The engine's own restart count (its restart policy). */
             restarts: number;
             /** @description Restarts breakwater made since it started (breakwater_container_restarts_total). */
             breakwaterRestarts: number;
             /** @description The latest action on it, by breakwater (actor policy) or a person; null when none since the journal's last day. */
-            lastAction: null | components["schemas"]["LastAction"];
+            lastAction: components["schemas"]["LastAction"] | null;
             startedAt: string | null;
             /** @description While unhealthy: failing since at least then (the first failed probe of the run the engine still keeps; it keeps five). */
             unhealthySince: string | null;
@@ -439,13 +446,6 @@ export interface components {
             /** @description Attributed VRAM; null where unknown. */
             vramBytes: number | null;
         };
-        LastAction: {
-            action: string;
-            actor: string;
-            result: string;
-            /** Format: date-time */
-            at: string;
-        };
         Gpu: {
             index: number;
             name: string;
@@ -462,10 +462,15 @@ export interface components {
             name: string;
             id: string;
             at: string;
+            /**
+             * @description The engine is being asked; the next reading settles it.
+             * @constant
+             */
+            pending?: true;
         };
         Watchdog: {
             enabled: boolean;
-            /** @enum {unknown} */
+            /** @enum {string} */
             state: "off" | "disarmed" | "armed" | "tripped";
             armed: boolean;
             tripped: boolean;
@@ -503,7 +508,7 @@ export interface components {
                 error?: string;
             };
             /** @description When the container rows were read (they are refreshed every metricsInterval, and behind an answer when older). */
-            containersReadAt?: string | null;
+            containersReadAt: string | null;
             containers: components["schemas"]["Container"][];
             gpu: {
                 source: string | null;
@@ -523,16 +528,16 @@ export interface components {
         JournalEntry: {
             time: string;
             action: string;
-            container: null | {
+            container: {
                 name: string;
                 id: string;
-            };
+            } | null;
             reason: string;
             details: {
                 [key: string]: unknown;
             };
             actor: string;
-            /** @enum {unknown} */
+            /** @enum {string} */
             result: "ok" | "failed" | "skipped" | "dry-run" | "noted";
             error?: string;
             durationMs?: number;
@@ -554,13 +559,13 @@ export interface components {
         Healthz: {
             /**
              * @description starting: not following engine events yet; degraded: see faults.
-             * @enum {unknown}
+             * @enum {string}
              */
             status: "ok" | "degraded" | "starting";
             /** @description Engine events are followed and the first full pass is done. */
             ready: boolean;
             faults: {
-                /** @enum {unknown} */
+                /** @enum {string} */
                 kind: "state" | "journal" | "engine" | "api";
                 message: string;
                 /** Format: date-time */

@@ -38,6 +38,7 @@ export function statusFixture(overrides: Partial<Status> = {}): Status {
     generatedAt: '2026-11-27T03:10:00.000Z',
     dryRun: false,
     engine: { reachable: true, address: 'unix:///var/run/docker.sock' },
+    containersReadAt: null,
     containers: [
       containerFixture({ name: 'ollama', id: 'a1', gpuOwner: true, pausable: false, heal: false, labels: { 'breakwater.gpu-owner': 'true' }, vramBytes: 139226 * 1024 ** 2 }),
       containerFixture({ breakwaterRestarts: 1 }),

@@ -7,6 +7,7 @@ import { parseDuration } from "../config/duration.ts";
 import { ApiError, jsonResponse } from "./api_error.ts";
 import { concatBytes } from "./concat_bytes.ts";
 import { CONTAINER_ACTIONS, isContainerAction } from "../executor/container_actions.ts";
+import type { Healthz, Status } from "./api_schemas.ts";
 import { openApiDocument, WATCHDOG_ACTIONS } from "./openapi.ts";
 import { tokenMatches } from "./token.ts";
 
@@ -20,8 +21,8 @@ export interface ControlApiDeps {
   token: string;
   publicMetrics: boolean;
   journal: Journal;
-  healthz(): Promise<unknown>;
-  status(): Promise<unknown>;
+  healthz(): Promise<Healthz>;
+  status(): Promise<Status>;
   metrics(): Promise<{ text: string; contentType: string }>;
   /** The container by exact name, from the engine's list. */
   findContainer(name: string): Promise<ContainerListing | undefined>;

@@ -4,6 +4,7 @@ import type { ContainerListing } from "../engine/engine.ts";
 import { Journal } from "../journal/journal.ts";
 import type { JournalEntry } from "../journal/journal_entry.ts";
 import { type ControlApiDeps, createControlApiHandler, MAX_BODY_BYTES } from "./control_api.ts";
+import type { Healthz, Status } from "./api_schemas.ts";
 
 const TOKEN = "s3cret-token";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -34,8 +35,9 @@ async function setup() {
     token: TOKEN,
     publicMetrics: false,
     journal: new Journal(join(dir, "journal.jsonl")),
-    healthz: () => Promise.resolve({ status: "ok" }),
-    status: () => Promise.resolve({ containers: [] }),
+    // The routes pass these on as they are; their shape is api_schemas_test's business.
+    healthz: () => Promise.resolve({ status: "ok" } as Healthz),
+    status: () => Promise.resolve({ containers: [] } as unknown as Status),
     metrics: () => Promise.resolve({ text: "breakwater_engine_up 1\n", contentType: "text/plain" }),
     findContainer: (name) => {
       calls.push(`find:${name}`);

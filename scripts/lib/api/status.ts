@@ -5,6 +5,7 @@ import { backoffDelay } from "../heal/backoff.ts";
 import type { HealState } from "../heal/heal_state.ts";
 import type { ContainerMetricsRow } from "../health/mod.ts";
 import type { LastAction } from "../metrics/metrics.ts";
+import type { Status } from "./api_schemas.ts";
 import type { ProbeResult } from "../probes/probe.ts";
 
 /** Everything `/api/v1/status` is built from. */
@@ -32,8 +33,8 @@ export interface StatusInput {
 
 const iso = (time: number | null) => time === null ? null : new Date(time).toISOString();
 
-/** The body of `/api/v1/status` (schema `Status` in the OpenAPI document). Pure. */
-export function buildStatus(input: StatusInput) {
+/** The body of `/api/v1/status` (`StatusSchema`, the OpenAPI document's `Status`). Pure. */
+export function buildStatus(input: StatusInput): Status {
   const { config, gpuState } = input;
   const observation = input.gpu.observation;
   const sample = observation?.sample;

@@ -1,4 +1,4 @@
-import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
+import type { ContainerSnapshot, HealthStatus } from "../engine/container_snapshot.ts";
 import { cpuPercent, type StatsSample } from "../engine/stats_sample.ts";
 import { isHealOptedIn, isProtected } from "../selection/container_roles.ts";
 
@@ -8,7 +8,7 @@ export interface HealthRow {
   id: string;
   image: string;
   state: string;
-  health: string;
+  health: HealthStatus;
   /** Docker's restart count. */
   restarts: number;
   startedAt: string | null;

@@ -8,7 +8,7 @@ import { EventHub, type EventSubscriber } from "../engine/event_hub.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log/logger.ts";
 import type { StateStore } from "../state/state_store.ts";
-import type { ActiveFault, Faults } from "./faults.ts";
+import type { ActiveFault, FaultKind, Faults } from "./faults.ts";
 
 /** However quiet the engine's events, the directory of containers is read afresh this often. */
 const DIRECTORY_MAX_AGE_MS = 60_000;
@@ -20,7 +20,7 @@ export interface HealthReport {
   status: "ok" | "degraded" | "starting";
   /** Engine events are followed and the first full pass is done: healing works. */
   ready: boolean;
-  faults: { kind: string; message: string; since: string; count: number }[];
+  faults: { kind: FaultKind; message: string; since: string; count: number }[];
   engine: { reachable: boolean; address: string; error?: string };
   uptimeSeconds: number;
 }

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { ProbeLoop } from "../probes/probe_loop.ts";
+import { probeReactions } from "../probes/probe_reactions.ts";
 import { Faults } from "../runtime/faults.ts";
 import { engineReachability, Runtime } from "../runtime/runtime.ts";
 import { type Context, describeEntry, openContext } from "./context.ts";
@@ -229,31 +230,7 @@ async function watch(parts: WatchParts): Promise<number> {
     probes: config.probes,
     intervalMs: config.probeInterval,
     onResult: (result) => metrics.observeProbe(result),
-    onDown: (probe, result) => {
-      const error = result.error ?? `status ${result.status}`;
-      notePolicy(
-        context,
-        "probe-down",
-        `probe ${probe.name} is down (${probe.downAfter} in a row): ${error}`,
-        {
-          probe: probe.name,
-          url: probe.url,
-          error,
-        },
-      );
-      if (probe.healContainer) {
-        void heal?.onProbeDown(probe.healContainer, probe.name, { url: probe.url, error });
-      }
-    },
-    onUp: (probe, result) => {
-      notePolicy(
-        context,
-        "probe-up",
-        `probe ${probe.name} answers again (${result.status} in ${result.latencyMs} ms)`,
-        { probe: probe.name, url: probe.url },
-      );
-      if (probe.healContainer) heal?.onProbeUp(probe.healContainer);
-    },
+    ...probeReactions({ note: (note) => context.executor.note(note), heal }),
   });
   // Served before the engine answers, so that /healthz can say what the daemon waits for.
   const server = serving

@@ -16,6 +16,11 @@ export interface ResolveTokenOptions {
   tokenFile?: string;
   stateDir: string;
   env?: (name: string) => string | undefined;
+  /**
+   * Whether to make the token when none exists yet (default true); without, the answer has an
+   * empty `token` and the path it would be made at (a dry run's plan).
+   */
+  generate?: boolean;
   /** Told when an empty generated token file (an interrupted first start) is replaced. */
   onWarning?: (message: string) => void;
 }
@@ -53,6 +58,7 @@ export async function resolveToken(options: ResolveTokenOptions): Promise<ApiTok
     (error) => error instanceof Deno.errors.NotFound ? null : Promise.reject(error),
   );
   if (existing) return { token: existing, source: "generated", path };
+  if (options.generate === false) return { token: "", source: "generated", path };
   const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
     .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   // Whole or not at all, so that a start cut short cannot leave an empty token file behind.

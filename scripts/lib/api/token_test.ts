@@ -19,6 +19,13 @@ Deno.test("token: a file, then BREAKWATER_TOKEN, else generated once with mode 0
     (await resolveToken({ stateDir: dir, env: env({ BREAKWATER_TOKEN: "from-env" }) })).token,
     "from-env",
   );
+  const planned = await resolveToken({
+    stateDir: join(dir, "state"),
+    env: env({}),
+    generate: false,
+  });
+  assert.deepEqual(planned, { token: "", source: "generated", path: join(dir, "state/api-token") });
+  assert.equal(await Deno.stat(join(dir, "state")).catch(() => null), null, "nothing made");
   const generated = await resolveToken({ stateDir: join(dir, "state"), env: env({}) });
   assert.equal(generated.source, "generated");
   assert.match(generated.token, /^[A-Za-z0-9_-]{43}$/);

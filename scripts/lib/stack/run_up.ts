@@ -1,6 +1,6 @@
 import { parse as parseEnv } from "dotenv";
 import { dirname, join, relative, resolve } from "node:path";
-import { GENERATED_TOKEN_FILE, resolveToken } from "../api/token.ts";
+import { resolveToken } from "../api/token.ts";
 import { audit, readMountDisks, subjectsFromCompose } from "../audit/mod.ts";
 import type { Config } from "../config/schema.ts";
 import { isWslFromFacts, readWslFacts } from "../doctor/wsl_facts.ts";
@@ -94,6 +94,7 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
   report.step("compose", "ok", `${composeName(cli)} ${cli.version}`);
 
   const engineInfo = await options.engine.systemInfo();
+  const user = `${options.user.uid}:${options.user.gid}`;
   const existingText = await Deno.readTextFile(layout.envFile).catch(() => null);
   const existing = existingText === null ? null : parseEnv(existingText);
   const gpu = chooseComposeFile(engineInfo.runtimes, existing?.COMPOSE_FILE, options.gpu);
@@ -101,7 +102,7 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
 
   const env = planEnv(existing, {
     token: token.value,
-    user: `${options.user.uid}:${options.user.gid}`,
+    user,
     composeFile: gpu.composeFile,
     dataRoot: resolve(options.dataDir ?? join(layout.composeDir, "data")),
   }, {
@@ -140,7 +141,6 @@ export async function runUp(options: UpOptions): Promise<UpOutcome> {
 
   // The directory's name is Compose's project name when .env names none (compose, before it did).
   const projects = [...new Set([values.COMPOSE_PROJECT_NAME, "compose"].filter(Boolean))];
-  const user = `${options.user.uid}:${options.user.gid}`;
   for (
     const earlier of earlierVolumes(await options.engine.volumeNames(), projects, values, user)
   ) {
@@ -299,20 +299,22 @@ async function stackToken(
   { value: string; status: "create" | "keep"; detail: string } | { problem: string }
 > {
   const { config, layout, dryRun } = options;
-  const generated = join(config.stateDir, GENERATED_TOKEN_FILE);
-  const madeOnStart = !config.api.tokenFile && !Deno.env.get("BREAKWATER_TOKEN");
-  if (dryRun && madeOnStart && !await pathExists(generated)) {
+  let found;
+  try {
+    found = await resolveToken({
+      tokenFile: config.api.tokenFile,
+      stateDir: config.stateDir,
+      generate: !dryRun,
+    });
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  if (!found.token) {
     return {
       value: "",
       status: "create",
-      detail: `${generated}, as deno task watch makes it, copied to ${layout.tokenFile}`,
+      detail: `${found.path}, as deno task watch makes it, copied to ${layout.tokenFile}`,
     };
-  }
-  let found;
-  try {
-    found = await resolveToken({ tokenFile: config.api.tokenFile, stateDir: config.stateDir });
-  } catch (error) {
-    return { problem: (error as Error).message };
   }
   const from = found.source === "BREAKWATER_TOKEN" ? "BREAKWATER_TOKEN" : found.path;
   const current = await Deno.readTextFile(layout.tokenFile).then((text) => text.trim(), () => null);

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { mapConcurrent } from "../../scripts/lib/concurrency.ts";
 import { TestContainers } from "../support/containers.ts";
-import { createWorkspace, watchTaskArgs } from "../support/daemon.ts";
+import { createWorkspace, taskArgs } from "../support/daemon.ts";
 import { FakeGpu } from "../support/fake_gpu.ts";
 import { freePort } from "../support/loopback_server.ts";
 import { delay } from "../support/wait.ts";
@@ -10,13 +10,18 @@ import { percentile, residentMb } from "./stats.ts";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const TICKS_PER_SECOND = 100;
 /** As compose/prometheus.yml scrapes the daemon. */
-const SCRAPE_INTERVAL_MS = 15_000;
+const SCRAPE_INTERVAL_S = 15;
+/** As the control panel polls the status by default. */
+const STATUS_POLL_S = 5;
 const TOKEN = "footprint-bench-token";
 
 /** What the footprint benchmark measured. */
 export interface Footprint {
-  rssMedianMb: number;
-  rssMaxMb: number;
+  /** With no client, after the warm-up. */
+  rssIdleMedianMb: number;
+  /** While Prometheus scrapes and the panel polls. */
+  rssLoadedMedianMb: number;
+  rssLoadedMaxMb: number;
   cpuPercentOfOneCore: number;
   childCpuPercentOfOneCore: number;
   /** The daemon's CPU time per `/metrics` scrape, over back-to-back scrapes after the window. */
@@ -30,10 +35,11 @@ export interface Footprint {
 const COSTED_SCRAPES = 200;
 
 /**
- * Runs the daemon exactly as `deno task watch` does, with `count` containers on the engine, a GPU
- * poll every second through the nvidia-smi stand-in and `/metrics` scraped every 15 s as
- * Prometheus would, and measures its resident memory (every second) and CPU time over `seconds`,
- * after a warm-up.
+ * Runs the daemon exactly as `deno task watch` does, with `count` containers on the engine and a
+ * GPU poll every second through the nvidia-smi stand-in, and measures its resident memory every
+ * second: idle for `seconds / 2` after a warm-up, then for `seconds` while `/metrics` is scraped
+ * every 15 s as Prometheus does and `/api/v1/status` asked every 5 s as the panel does (CPU time
+ * over that window).
  */
 export async function benchFootprint(count = 50, seconds = 120): Promise<Footprint> {
   const containers = new TestContainers();
@@ -54,30 +60,41 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
         }),
     );
     child = new Deno.Command(Deno.execPath(), {
-      args: [...await watchTaskArgs(), "--config", workspace.configPath],
+      args: [...await taskArgs("watch"), "--config", workspace.configPath],
       cwd: ROOT,
       env: { ...gpu.env, BREAKWATER_TOKEN: TOKEN },
       stdout: "null",
       stderr: "null",
     }).spawn();
     await delay(15_000); // start-up and first samples are not the steady state
+    const idle: number[] = [];
+    for (let second = 0; second < seconds / 2; second++) {
+      idle.push(residentMb(child.pid));
+      await delay(1_000);
+    }
     const before = cpuTicks(child.pid);
-    const rss: number[] = [];
+    const loaded: number[] = [];
     for (let second = 0; second < seconds; second++) {
-      if ((second * 1_000) % SCRAPE_INTERVAL_MS === 0) await scrape(port);
-      rss.push(residentMb(child.pid));
+      if (second % SCRAPE_INTERVAL_S === 0) {
+        await ask(port, "/metrics", "breakwater_container_running");
+      }
+      if (second % STATUS_POLL_S === 0) await ask(port, "/api/v1/status", '"containers"');
+      loaded.push(residentMb(child.pid));
       await delay(1_000);
     }
     const after = cpuTicks(child.pid);
-    for (let index = 0; index < COSTED_SCRAPES; index++) await scrape(port);
+    for (let index = 0; index < COSTED_SCRAPES; index++) {
+      await ask(port, "/metrics", "breakwater_container_running");
+    }
     const afterScrapes = cpuTicks(child.pid);
     const share = (ticks: number) => (ticks / TICKS_PER_SECOND / seconds) * 100;
     return {
       cpuMsPerScrape: ((afterScrapes.own - after.own) / TICKS_PER_SECOND * 1_000) /
         COSTED_SCRAPES,
       rssAfterScrapesMb: residentMb(child.pid),
-      rssMedianMb: percentile(rss, 0.5),
-      rssMaxMb: Math.max(...rss),
+      rssIdleMedianMb: percentile(idle, 0.5),
+      rssLoadedMedianMb: percentile(loaded, 0.5),
+      rssLoadedMaxMb: Math.max(...loaded),
       cpuPercentOfOneCore: share(after.own - before.own),
       childCpuPercentOfOneCore: share(after.children - before.children),
       seconds,
@@ -91,13 +108,14 @@ export async function benchFootprint(count = 50, seconds = 120): Promise<Footpri
   }
 }
 
-async function scrape(port: number): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+/** Asks the daemon as Prometheus or the panel does, and checks that the answer is the real one. */
+async function ask(port: number, path: string, expected: string): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     headers: { authorization: `Bearer ${TOKEN}` },
   });
   const text = await response.text();
-  if (!response.ok || !text.includes("breakwater_container_running")) {
-    throw new Error(`/metrics answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok || !text.includes(expected)) {
+    throw new Error(`${path} answered ${response.status}: ${text.slice(0, 200)}`);
   }
 }
 

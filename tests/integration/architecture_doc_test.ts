@@ -19,3 +19,17 @@ Deno.test("docs/architecture.md names every entry script and every folder under 
   const listed = [...layout.matchAll(/^ {2}([a-z_]+)\/ /gm)].map((match) => match[1]);
   assert.deepEqual(listed.sort(), areas.sort(), "no area listed that does not exist");
 });
+
+Deno.test("no area under scripts/lib imports the command layer (cli/)", async () => {
+  const offenders: string[] = [];
+  const walk = async (dir: URL): Promise<void> => {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory && entry.name !== "cli") await walk(new URL(`${entry.name}/`, dir));
+      if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(new URL(entry.name, dir));
+      if (/["'](\.\.\/)+cli\//.test(text)) offenders.push(new URL(entry.name, dir).pathname);
+    }
+  };
+  await walk(new URL("scripts/lib/", ROOT));
+  assert.deepEqual(offenders, []);
+});

@@ -60,15 +60,15 @@ export async function runScript(
 }
 
 /**
- * The `deno` arguments of the `watch` task in deno.json (runtime flags included), so that tests
- * and benchmarks run the daemon exactly as users do.
+ * The `deno` arguments of a task in deno.json (runtime flags and permission set included), so
+ * that tests and benchmarks run a command exactly as users do.
  */
-export async function watchTaskArgs(): Promise<string[]> {
-  const tasks = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks;
-  const task = tasks.watch as string | { command: string };
+export async function taskArgs(name: string, root = ROOT): Promise<string[]> {
+  const tasks = JSON.parse(await Deno.readTextFile(join(root, "deno.json"))).tasks;
+  const task = tasks[name] as string | { command: string };
   const line = typeof task === "string" ? task : task.command;
   const [command, ...args] = line.split(/\s+/);
-  if (command !== "deno") throw new Error(`the watch task does not run deno: ${line}`);
+  if (command !== "deno") throw new Error(`the ${name} task does not run deno: ${line}`);
   return args;
 }
 
@@ -106,7 +106,7 @@ export class Daemon {
       prefix?: string[];
     } = {},
   ): Promise<Daemon> {
-    const deno = [...prefix, Deno.execPath(), ...await watchTaskArgs(), ...args];
+    const deno = [...prefix, Deno.execPath(), ...await taskArgs("watch"), ...args];
     // `ulimit -n` for the daemon alone, as a service manager's LimitNOFILE would set it.
     const [command, ...commandArgs] = fileLimit === undefined
       ? deno

@@ -20,7 +20,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export interface ControlApiDeps {
   token: string;
   publicMetrics: boolean;
-  journal: Journal;
+  journal: Pick<Journal, "read">;
   healthz(): Promise<Healthz>;
   status(): Promise<Status>;
   metrics(): Promise<{ text: string; contentType: string }>;

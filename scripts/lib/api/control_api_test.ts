@@ -31,10 +31,11 @@ async function setup() {
     actor,
     result: "ok",
   });
+  const journal = new Journal(join(dir, "journal.jsonl"));
   const deps: ControlApiDeps = {
     token: TOKEN,
     publicMetrics: false,
-    journal: new Journal(join(dir, "journal.jsonl")),
+    journal,
     // The routes pass these on as they are; their shape is api_schemas_test's business.
     healthz: () => Promise.resolve({ status: "ok" } as Healthz),
     status: () => Promise.resolve({ containers: [] } as unknown as Status),
@@ -70,7 +71,7 @@ async function setup() {
       body: text.startsWith("{") ? JSON.parse(text) : text,
     };
   };
-  return { call, calls, deps, cleanup: () => Deno.remove(dir, { recursive: true }) };
+  return { call, calls, deps, journal, cleanup: () => Deno.remove(dir, { recursive: true }) };
 }
 
 Deno.test("healthz needs no token; everything else does, compared exactly", async () => {
@@ -190,8 +191,8 @@ Deno.test("bodies over 16 KiB are 413, declared or streamed; bad JSON is 400", a
 });
 
 Deno.test("journal query: limit and since are checked", async () => {
-  const { call, deps, cleanup } = await setup();
-  await deps.journal.append({
+  const { call, journal, cleanup } = await setup();
+  await journal.append({
     time: new Date().toISOString(),
     action: "restart",
     container: null,

@@ -5,7 +5,6 @@ import { Engine } from "../engine/engine.ts";
 import { Executor } from "../executor/executor.ts";
 import { OllamaClient } from "../ollama/ollama_client.ts";
 import { Journal } from "../journal/journal.ts";
-import type { JournalEntry } from "../journal/journal_entry.ts";
 import type { Logger } from "../log/logger.ts";
 import { Faults } from "../runtime/faults.ts";
 import { StateStore } from "../state/state_store.ts";
@@ -34,9 +33,6 @@ export interface OpenContextOptions {
   /** `--dry-run`; also on when the config says `dryRun: true`. */
   dryRun?: boolean;
   log: Logger;
-  onEntry?: (entry: JournalEntry) => void;
-  /** Where failed state and journal writes are raised, and cleared once writing works again. */
-  faults?: Faults;
 }
 
 /** Loads the config and wires engine, journal, state and executor from it. */
@@ -44,7 +40,8 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
   const { config, path } = await loadConfig({ path: options.configPath });
   const dryRun = options.dryRun || config.dryRun;
   const engine = Engine.connect(config.docker.host);
-  const faults = options.faults ?? new Faults();
+  // Failed state and journal writes are raised here, and cleared once writing works again.
+  const faults = new Faults();
   const journalPath = join(config.stateDir, JOURNAL_FILE);
   const journal: Journal = new Journal(journalPath, {
     maxBytes: config.journal.maxSize,
@@ -79,7 +76,6 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
     store,
     dryRun,
     ollama: ollama ?? undefined,
-    onEntry: options.onEntry,
   });
   return {
     config: { ...config, dryRun },
@@ -91,11 +87,4 @@ export async function openContext(options: OpenContextOptions): Promise<Context>
     faults,
     ollama,
   };
-}
-
-/** Journal entries are the only output of a pass worth a line each. */
-export function describeEntry(entry: JournalEntry): string {
-  const target = entry.container?.name ?? "-";
-  const error = entry.error ? ` (${entry.error})` : "";
-  return `${entry.action} ${target}: ${entry.result}${error} — ${entry.reason}`;
 }

@@ -2,23 +2,40 @@ import { createControlApiHandler } from "../api/control_api.ts";
 import { type ApiServer, isLoopback, serveApi } from "../api/serve_api.ts";
 import { buildStatus } from "../api/status.ts";
 import { resolveToken } from "../api/token.ts";
+import type { Config } from "../config/schema.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { Executor } from "../executor/executor.ts";
 import type { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
+import { armWatchdog } from "../gpu/pressure_policy.ts";
 import type { ContainerSampler } from "../health/mod.ts";
+import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { ProbeLoop } from "../probes/probe_loop.ts";
+import type { Faults } from "../runtime/faults.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { refusalReason, stopTimeoutFor } from "../selection/container_roles.ts";
-import type { Context } from "./context.ts";
+import type { PersistedState } from "../state/persisted_state.ts";
 
-/** What the control API reads and acts through, inside the daemon. */
-export interface ControlApiParts extends Context {
+/** What the control API reads and acts through, inside the daemon: it changes nothing itself. */
+export interface ControlApiParts {
+  config: Config;
+  engine: Pick<Engine, "list" | "inspect">;
+  /** Every action and note goes through it, and so does every change of the state. */
+  executor: Pick<Executor, "execute" | "note">;
+  journal: Pick<Journal, "read">;
+  /** The state as it is now, read only. */
+  state: () => PersistedState;
+  faults: Pick<Faults, "raise" | "clear">;
   log: Logger;
-  metrics: Metrics;
-  sampler: ContainerSampler;
-  probes: ProbeLoop;
-  runtime: Runtime;
-  gpu: GpuWatchdog | null;
+  metrics: Pick<
+    Metrics,
+    "breakwaterRestarts" | "lastActions" | "text" | "contentType" | "observeWatchdog"
+  >;
+  sampler: Pick<ContainerSampler, "sample" | "latest">;
+  probes: Pick<ProbeLoop, "latest">;
+  runtime: Pick<Runtime, "health" | "engineHealth">;
+  gpu: Pick<GpuWatchdog, "source" | "latest"> | null;
   gpuReason: string;
 }
 
@@ -27,7 +44,7 @@ export interface ControlApiParts extends Context {
  * the daemon's executor and journal. Warns when the address is reachable from other machines.
  */
 export async function startControlApi(parts: ControlApiParts): Promise<ApiServer> {
-  const { config, engine, store, executor, journal, metrics, sampler, log, runtime } = parts;
+  const { config, engine, executor, journal, metrics, sampler, log, runtime } = parts;
   const token = await resolveToken({
     tokenFile: config.api.tokenFile,
     stateDir: config.stateDir,
@@ -67,8 +84,8 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
           reason: parts.gpuReason,
           observation: parts.gpu?.latest?.observation ?? null,
         },
-        gpuState: store.current.gpu,
-        healState: store.current.heal,
+        gpuState: parts.state().gpu,
+        healState: parts.state().heal,
         breakwaterRestarts: metrics.breakwaterRestarts,
         lastActions: metrics.lastActions,
         probes: [...parts.probes.latest.values()],
@@ -103,8 +120,8 @@ export async function startControlApi(parts: ControlApiParts): Promise<ApiServer
           : "GPU watchdog disarmed: it reads and journals, acts on nothing",
         actor,
         result: "ok",
-      }, (state) => ({ ...state, gpu: { ...state.gpu, armed } }));
-      metrics.observeWatchdog(store.current.gpu, config.gpu);
+      }, (state) => ({ ...state, gpu: armWatchdog(state.gpu, armed) }));
+      metrics.observeWatchdog(parts.state().gpu, config.gpu);
       return outcome;
     },
   });

@@ -1,18 +1,23 @@
-import { abortableSleep } from "../abortable_sleep.ts";
 import { toListing } from "../engine/container_snapshot.ts";
+import { type EntryReactions, entryReactions } from "../executor/entry_reactions.ts";
+import type { JournalNote } from "../executor/executor.ts";
 import { GpuWatchdog } from "../gpu/gpu_watchdog.ts";
 import { type GpuSourceChoice, readerSettingsFor, selectGpuReader } from "../gpu/select_reader.ts";
-import { HEAL_EVENTS, HealLoop } from "../heal/heal_loop.ts";
+import { tickMetrics } from "../gpu/tick_reactions.ts";
+import { HealLoop } from "../heal/heal_loop.ts";
+import { healSubscription } from "../heal/heal_subscription.ts";
 import { ContainerSampler } from "../health/mod.ts";
-import type { JournalEntry } from "../journal/journal_entry.ts";
+import { runSampleLoop } from "../health/sample_loop.ts";
 import { createLogger, type Logger } from "../log/logger.ts";
 import { Metrics } from "../metrics/metrics.ts";
+import { markRecentActions } from "../metrics/recent_actions.ts";
+import { deliveryReactions } from "../notify/delivery_reactions.ts";
 import { Notifier } from "../notify/notifier.ts";
 import { ProbeLoop } from "../probes/probe_loop.ts";
 import { probeReactions } from "../probes/probe_reactions.ts";
-import { Faults } from "../runtime/faults.ts";
+import { faultReactions } from "../runtime/fault_reactions.ts";
 import { engineReachability, Runtime } from "../runtime/runtime.ts";
-import { type Context, describeEntry, openContext } from "./context.ts";
+import { type Context, openContext } from "./context.ts";
 import { startControlApi } from "./control_api_server.ts";
 import { ExitCode } from "./exit_code.ts";
 
@@ -42,62 +47,21 @@ export interface RunDaemonOptions {
 export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const log = createLogger({ json: options.json, verbose: options.verbose });
   const metrics = new Metrics();
-  let failed = false;
-  // Journaled too, but for the journal's own faults, which its pending entries already show.
-  const journalFault = (action: string, kind: string, reason: string) => {
-    if (kind !== "journal") notePolicy(context, action, reason, { fault: kind });
-  };
-  const faults = new Faults({
-    onRaised: (fault, first) => {
-      metrics.recordFault(fault.kind);
-      if (!first) return;
-      log.log("error", fault.message, { fault: fault.kind });
-      journalFault("fault", fault.kind, fault.message);
-    },
-    onCleared: (fault) => {
-      metrics.clearFault(fault.kind);
-      const message = `${fault.kind}: working again after ${fault.count} failure(s)`;
-      log.log("info", message, { fault: fault.kind });
-      journalFault("fault-cleared", fault.kind, message);
-    },
-  });
-  const onEntry = (entry: JournalEntry) => {
-    failed ||= entry.result === "failed";
-    metrics.recordEntry(entry);
-    notifier.notify(entry);
-    log.log(entry.result === "failed" ? "error" : "info", describeEntry(entry), {
-      container: entry.container?.name,
-      result: entry.result,
-      actor: entry.actor,
-    });
-  };
-  // Faults are raised only by writes, which start after the context is open.
-  const context: Context = await openContext({
+  const context = await openContext({
     configPath: options.configPath,
     dryRun: options.dryRun,
     log,
-    onEntry,
-    faults,
   });
   const { config, engine, executor } = context;
-  if (!options.once) await markRecentActions(context, metrics, log);
+  const note = (entry: JournalNote) => void executor.note(entry);
   const notifier = new Notifier({
     config: config.notify,
-    onDelivery: (channel, result, entry, error) => {
-      metrics.recordNotification(channel, result);
-      if (result === "sent") return;
-      void executor.note({
-        action: "notify",
-        container: entry.container,
-        reason: `${channel} notification for "${entry.action}" ${result}${
-          error ? `: ${error}` : ""
-        }`,
-        actor: "policy",
-        result: result === "failed" ? "failed" : "skipped",
-        details: { channel },
-      });
-    },
+    onDelivery: deliveryReactions({ metrics, note }),
   });
+  const entries = entryReactions({ metrics, notifier, log });
+  executor.listen(entries.onEntry);
+  context.faults.listen(faultReactions({ metrics, log, note }));
+  if (!options.once) await markRecentActions({ journal: context.journal, metrics, log });
   // Unreachable, one pass is one clear line and exit 2; the daemon waits for the engine instead.
   const onceInfo = options.once ? await engine.info() : null;
 
@@ -108,22 +72,11 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       state: () => context.store.current,
       config,
       log,
-      engineHealth: engineReachability(faults),
+      engineHealth: engineReachability(context.faults),
     })
     : null;
-  const runtime: Runtime = new Runtime({
-    context,
-    log,
-    awaitsFirstPass: heal !== null,
-    subscribers: heal
-      ? [{
-        actions: HEAL_EVENTS,
-        onEvent: (event) => void heal.onEvent(event),
-        onConnected: () =>
-          void heal.onConnected().then((passed) => passed && runtime.firstPassDone()),
-      }]
-      : [],
-  });
+  const runtime = new Runtime({ context, log, awaitsFirstPass: heal !== null });
+  if (heal) runtime.subscribe(healSubscription(heal, () => runtime.firstPassDone()));
   const gpuChoice = options.gpu && config.gpu.enabled
     ? await selectGpuReader(readerSettingsFor(config.gpu, options.source))
     : null;
@@ -147,10 +100,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       listContainers: options.once
         ? async () => (await engine.snapshots(config.docker.concurrency)).map(toListing)
         : () => runtime.directory.listing(),
-      onTick: ({ observation, plan }) => {
-        metrics.observeGpu(observation.sample, observation.attribution, plan.summary === null);
-        metrics.observeWatchdog(plan.state, config.gpu);
-      },
+      onTick: tickMetrics(metrics, config.gpu),
     })
     : null;
   if (gpu) runtime.subscribe(gpu.resumeEvents);
@@ -164,7 +114,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   try {
     if (options.once) {
       const version = onceInfo?.version;
-      return await runOnce({ context, log, heal, gpu, notifier, version, failed: () => failed });
+      return await runOnce({ context, log, heal, gpu, notifier, version, entries });
     }
     return await watch({ context, log, metrics, runtime, heal, gpu, serving, notifier, gpuChoice });
   } finally {
@@ -179,10 +129,10 @@ interface OnceParts {
   gpu: GpuWatchdog | null;
   notifier: Notifier;
   version?: string;
-  failed: () => boolean;
+  entries: EntryReactions;
 }
 
-async function runOnce({ context, log, heal, gpu, notifier, version, failed }: OnceParts) {
+async function runOnce({ context, log, heal, gpu, notifier, version, entries }: OnceParts) {
   const { config } = context;
   started(log, context, "once", heal, gpu, version);
   const pass = heal ? await heal.reconcile() : null;
@@ -207,7 +157,7 @@ async function runOnce({ context, log, heal, gpu, notifier, version, failed }: O
   await notifier.drain(config.notify.timeout);
   const unsaved = context.faults.active().filter((fault) => fault.kind !== "engine");
   for (const fault of unsaved) log.log("error", `not saved: ${fault.message}`);
-  return failed() || unsaved.length > 0 ? ExitCode.Problems : ExitCode.Ok;
+  return entries.anyFailed() || unsaved.length > 0 ? ExitCode.Problems : ExitCode.Ok;
 }
 
 interface WatchParts {
@@ -232,10 +182,16 @@ async function watch(parts: WatchParts): Promise<number> {
     onResult: (result) => metrics.observeProbe(result),
     ...probeReactions({ note: (note) => context.executor.note(note), heal }),
   });
+  const state = () => store.current;
   // Served before the engine answers, so that /healthz can say what the daemon waits for.
   const server = serving
     ? await startControlApi({
-      ...context,
+      config,
+      engine,
+      executor: context.executor,
+      journal: context.journal,
+      state,
+      faults: context.faults,
       log,
       metrics,
       sampler,
@@ -258,24 +214,20 @@ async function watch(parts: WatchParts): Promise<number> {
     const engineInfo = await runtime.waitForEngine(stop.signal);
     if (engineInfo) {
       started(log, context, "watch", heal, gpu, engineInfo.version);
-      const sampleLoop = async () => {
-        while (!stop.signal.aborted) {
-          try {
-            metrics.observeContainers(await sampler.sample());
-            metrics.observeWatchdog(store.current.gpu, config.gpu);
-            runtime.engineHealth.reachable();
-          } catch (error) {
-            metrics.engineDown();
-            runtime.engineHealth.unreachable(error);
-          }
-          await abortableSleep(config.metricsInterval, stop.signal);
-        }
-      };
       await Promise.all([
         runtime.run(stop.signal),
         heal?.run(stop.signal),
         gpu?.run(stop.signal),
-        serving ? sampleLoop() : undefined,
+        serving
+          ? runSampleLoop({
+            sampler,
+            metrics,
+            engineHealth: runtime.engineHealth,
+            watchState: () => state().gpu,
+            gpuConfig: config.gpu,
+            intervalMs: config.metricsInterval,
+          }, stop.signal)
+          : undefined,
         serving ? probes.run(stop.signal) : undefined,
       ]);
     }
@@ -314,22 +266,6 @@ function started(
   });
 }
 
-/** How far back the journal's actions are drawn again when the daemon starts. */
-const ACTION_MARKS_SINCE_MS = 24 * 60 * 60 * 1_000;
-
-/**
- * Marks the last day's actions for annotations, so one taken just before a restart still reaches
- * the dashboards' graphs (its series carries its own time).
- */
-async function markRecentActions(context: Context, metrics: Metrics, log: Logger): Promise<void> {
-  try {
-    const entries = await context.journal.read({ since: Date.now() - ACTION_MARKS_SINCE_MS });
-    for (const entry of entries) metrics.markAction(entry);
-  } catch (error) {
-    log.log("warn", `cannot read the journal to mark recent actions: ${(error as Error).message}`);
-  }
-}
-
 /** Why the command has nothing to do, naming only what it was asked to run. */
 export function nothingToRun(
   options: Pick<RunDaemonOptions, "heal" | "gpu" | "api" | "once">,
@@ -344,21 +280,4 @@ export function nothingToRun(
     : `${asked.slice(0, -1).join(", ")} and ${asked.at(-1)}`;
   const verb = ["is", "is", "are both", "are all"][asked.length];
   return `nothing to run: ${listed} ${verb} off or unavailable`;
-}
-
-/** Journals what the daemon itself noticed, about no container in particular. */
-function notePolicy(
-  context: Context,
-  action: string,
-  reason: string,
-  details: Record<string, unknown>,
-): void {
-  void context.executor.note({
-    action,
-    container: null,
-    reason,
-    actor: "policy",
-    result: "noted",
-    details,
-  });
 }

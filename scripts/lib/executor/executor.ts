@@ -78,8 +78,6 @@ export interface ExecutorOptions {
   ollama?: { unload(model: string): Promise<void> };
   /** Decide and journal, change nothing. */
   dryRun: boolean;
-  /** Called with every entry once it is journaled (metrics, notifications, output). */
-  onEntry?: (entry: JournalEntry) => void;
   now?: () => number;
 }
 
@@ -109,10 +107,16 @@ export class Executor {
   readonly #now: () => number;
   readonly #inFlight = new Map<string, InFlightAction>();
   readonly #finishedAt = new Map<string, number>();
+  readonly #listeners: ((entry: JournalEntry) => void)[] = [];
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Tells `listener` every entry once it is journaled (metrics, notifications, output). */
+  listen(listener: (entry: JournalEntry) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Whether actions are only decided and journaled. */
@@ -268,7 +272,7 @@ export class Executor {
         result: undefined,
       }));
     }
-    this.#options.onEntry?.(entry);
+    for (const listener of this.#listeners) listener(entry);
     return { entry, journaled };
   }
 }

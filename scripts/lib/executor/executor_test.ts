@@ -16,8 +16,8 @@ function setup(dryRun = false) {
     store,
     dryRun,
     now: clock.now,
-    onEntry: (entry) => seen.push(`${entry.action}:${entry.result}`),
   });
+  executor.listen((entry) => seen.push(`${entry.action}:${entry.result}`));
   return { clock, engine, journal, store, executor, seen };
 }
 

@@ -252,3 +252,12 @@ function resume(input: PressureInput, state: GpuWatchState): GpuAction[] {
     : [];
   return [...unpause, ...start];
 }
+
+/**
+ * The watchdog armed or disarmed by a person: only `armed` changes. Streaks go on counting and
+ * what it holds stays held, so a watchdog re-armed mid-pressure neither trips at once from nothing
+ * nor forgets what it has to resume.
+ */
+export function armWatchdog(state: GpuWatchState, armed: boolean): GpuWatchState {
+  return state.armed === armed ? state : { ...state, armed };
+}

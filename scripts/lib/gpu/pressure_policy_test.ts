@@ -6,7 +6,12 @@ import type { VramAttribution } from "./attribution.ts";
 import type { GpuSample } from "./gpu_reading.ts";
 import { parseQueryGpuCsv } from "./nvidia_smi_csv.ts";
 import type { OllamaModel } from "../ollama/ollama_client.ts";
-import { type GpuAction, planPressure, type PressureInput } from "./pressure_policy.ts";
+import {
+  armWatchdog,
+  type GpuAction,
+  planPressure,
+  type PressureInput,
+} from "./pressure_policy.ts";
 import { recordHeld } from "./holds.ts";
 import { type GpuWatchState, initialGpuWatchState } from "./watch_state.ts";
 
@@ -294,4 +299,15 @@ Deno.test("a pause is held only once done: a failed pause, then a person's pause
     state,
   );
   assert.deepEqual(actions, []);
+});
+
+Deno.test("arming or disarming changes only armed, and the same state when it already is", () => {
+  const held = recordHeld({ ...initialGpuWatchState(), highStreak: 2 }, "pause", {
+    name: "bot",
+    id: "id-bot",
+  }, 1_000);
+  const disarmed = armWatchdog(held, false);
+  assert.deepEqual(disarmed, { ...held, armed: false });
+  assert.equal(armWatchdog(disarmed, false), disarmed);
+  assert.deepEqual(armWatchdog(disarmed, true), held);
 });

@@ -6,16 +6,19 @@ import { CONTAINER_ACTIONS } from "../executor/container_actions.ts";
 /** How a notification ended. */
 export type DeliveryResult = "sent" | "failed" | "dropped";
 
+/** Told how each delivery ended. */
+export type DeliveryListener = (
+  channel: string,
+  result: DeliveryResult,
+  entry: JournalEntry,
+  error?: string,
+) => void;
+
 /** Options for {@linkcode Notifier}. */
 export interface NotifierOptions {
   config: NotifyConfig;
   /** Told how each delivery ended (metrics; a failure is journaled by the caller). */
-  onDelivery?: (
-    channel: string,
-    result: DeliveryResult,
-    entry: JournalEntry,
-    error?: string,
-  ) => void;
+  onDelivery?: DeliveryListener;
   /** First retry delay; it doubles. */
   retryDelayMs?: number;
 }

@@ -11,12 +11,15 @@ export interface ActiveFault {
   count: number;
 }
 
+/** What is told of faults: each raise (metrics count each), and each clearing. */
+export interface FaultListener {
+  /** `first` when the fault was not in force before. */
+  raised(fault: ActiveFault, first: boolean): void;
+  cleared(fault: ActiveFault): void;
+}
+
 /** Options for {@linkcode Faults}. */
 export interface FaultsOptions {
-  /** Called on every raise (metrics count each); `first` when it was not in force before. */
-  onRaised?: (fault: ActiveFault, first: boolean) => void;
-  /** Called when a fault in force is cleared. */
-  onCleared?: (fault: ActiveFault) => void;
   now?: () => number;
 }
 
@@ -26,10 +29,16 @@ export interface FaultsOptions {
  */
 export class Faults {
   readonly #active = new Map<FaultKind, ActiveFault>();
-  readonly #options: FaultsOptions;
+  readonly #listeners: FaultListener[] = [];
+  readonly #now: () => number;
 
   constructor(options: FaultsOptions = {}) {
-    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Tells `listener` every raise and clearing from now on. */
+  listen(listener: FaultListener): void {
+    this.#listeners.push(listener);
   }
 
   /** Records that `kind` failed, with what went wrong. */
@@ -37,9 +46,9 @@ export class Faults {
     const existing = this.#active.get(kind);
     const fault = existing
       ? { ...existing, message, count: existing.count + 1 }
-      : { kind, message, since: (this.#options.now ?? Date.now)(), count: 1 };
+      : { kind, message, since: this.#now(), count: 1 };
     this.#active.set(kind, fault);
-    this.#options.onRaised?.(fault, existing === undefined);
+    for (const listener of this.#listeners) listener.raised(fault, existing === undefined);
   }
 
   /** Records that `kind` works again; nothing happens when it was not in force. */
@@ -47,7 +56,7 @@ export class Faults {
     const fault = this.#active.get(kind);
     if (!fault) return;
     this.#active.delete(kind);
-    this.#options.onCleared?.(fault);
+    for (const listener of this.#listeners) listener.cleared(fault);
   }
 
   /** Whether `kind` is in force. */

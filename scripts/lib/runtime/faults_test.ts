@@ -4,11 +4,10 @@ import { type ActiveFault, Faults } from "./faults.ts";
 Deno.test("a fault is told once when raised and once when cleared, counted every time", () => {
   const told: string[] = [];
   let now = 100;
-  const faults = new Faults({
-    onRaised: (fault: ActiveFault, first) =>
-      told.push(`raise ${fault.kind} ${fault.count} ${first}`),
-    onCleared: (fault) => told.push(`clear ${fault.kind}`),
-    now: () => now,
+  const faults = new Faults({ now: () => now });
+  faults.listen({
+    raised: (fault: ActiveFault, first) => told.push(`raise ${fault.kind} ${fault.count} ${first}`),
+    cleared: (fault) => told.push(`clear ${fault.kind}`),
   });
   faults.raise("state", "disk full");
   now = 200;

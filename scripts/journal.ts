@@ -10,7 +10,7 @@ import { ExitCode } from "./lib/cli/exit_code.ts";
 import { formatTable } from "./lib/text/table.ts";
 import { tableWidth } from "./lib/cli/table_width.ts";
 import { loadConfig } from "./lib/config/load_config.ts";
-import { parseDuration } from "./lib/config/duration.ts";
+import { parseDuration } from "./lib/duration.ts";
 import { Journal } from "./lib/journal/journal.ts";
 
 await runCommand({

@@ -3,7 +3,7 @@ import { grafanaActor } from "./grafana_actor.ts";
 import { ActionInFlightError } from "../executor/executor.ts";
 import type { ContainerActionKind, Outcome } from "../executor/executor.ts";
 import type { Journal } from "../journal/journal.ts";
-import { parseDuration } from "../config/duration.ts";
+import { parseDuration } from "../duration.ts";
 import { ApiError, jsonResponse } from "./api_error.ts";
 import { concatBytes } from "./concat_bytes.ts";
 import { CONTAINER_ACTIONS, isContainerAction } from "../executor/container_actions.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseByteSize } from "./byte_size.ts";
-import { formatDuration, parseDuration } from "./duration.ts";
+import { formatDuration, parseDuration } from "../duration.ts";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -1,4 +1,4 @@
-import { formatDuration } from "../config/duration.ts";
+import { formatDuration } from "../duration.ts";
 import { formatBytes, formatTable } from "../text/table.ts";
 import type { HealthRow } from "./health_row.ts";
 

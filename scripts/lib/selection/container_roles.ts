@@ -1,4 +1,4 @@
-import { parseDuration } from "../config/duration.ts";
+import { parseDuration } from "../duration.ts";
 import { matchesAnyGlob } from "./glob.ts";
 
 /** Labels that opt a container in to healing; `autoheal` is docker-autoheal's own. */

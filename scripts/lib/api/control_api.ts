@@ -39,12 +39,25 @@ export interface ControlApiDeps {
   setArmed(armed: boolean, actor: string): Promise<Outcome>;
 }
 
-type Route = {
-  pattern: URLPattern;
-  method: "GET" | "POST";
-  auth: "always" | "never" | "metrics";
-  handle: (request: Request, match: URLPatternResult) => Promise<Response>;
-};
+/** Who may call a route: anyone, token holders, or token holders unless `/metrics` is public. */
+type RouteAuth = "always" | "never" | "metrics";
+
+/**
+ * Every route the control API serves: path (URLPattern syntax), method and who may call it. The
+ * OpenAPI document must describe exactly these (openapi_test.ts).
+ */
+export const API_ROUTES = [
+  { path: "/healthz", method: "GET", auth: "never" },
+  { path: "/api/v1/status", method: "GET", auth: "always" },
+  { path: "/api/v1/journal", method: "GET", auth: "always" },
+  { path: "/api/v1/openapi.json", method: "GET", auth: "always" },
+  { path: "/api/v1/containers/:name/:action", method: "POST", auth: "always" },
+  { path: "/api/v1/watchdog/:action", method: "POST", auth: "always" },
+  { path: "/metrics", method: "GET", auth: "metrics" },
+] as const satisfies readonly { path: string; method: "GET" | "POST"; auth: RouteAuth }[];
+
+type RoutePath = (typeof API_ROUTES)[number]["path"];
+type Handle = (request: Request, match: URLPatternResult) => Promise<Response>;
 
 /**
  * The control API as a `fetch`-style handler: every answer is JSON (but /metrics), every error is
@@ -54,53 +67,25 @@ type Route = {
 export function createControlApiHandler(
   deps: ControlApiDeps,
 ): (request: Request) => Promise<Response> {
-  const routes: Route[] = [
-    {
-      pattern: new URLPattern({ pathname: "/healthz" }),
-      method: "GET",
-      auth: "never",
-      handle: async () => jsonResponse(await deps.healthz()),
+  const handlers: Record<RoutePath, Handle> = {
+    "/healthz": async () => jsonResponse(await deps.healthz()),
+    "/api/v1/status": async () => jsonResponse(await deps.status()),
+    "/api/v1/journal": (request) => journal(deps, request),
+    "/api/v1/openapi.json": () => Promise.resolve(jsonResponse(openApiDocument)),
+    "/api/v1/containers/:name/:action": (request, match) =>
+      containerAction(deps, request, match.pathname.groups),
+    "/api/v1/watchdog/:action": (request, match) =>
+      watchdogAction(deps, request, match.pathname.groups.action ?? ""),
+    "/metrics": async () => {
+      const { text, contentType } = await deps.metrics();
+      return new Response(text, { headers: { "content-type": contentType } });
     },
-    {
-      pattern: new URLPattern({ pathname: "/api/v1/status" }),
-      method: "GET",
-      auth: "always",
-      handle: async () => jsonResponse(await deps.status()),
-    },
-    {
-      pattern: new URLPattern({ pathname: "/api/v1/journal" }),
-      method: "GET",
-      auth: "always",
-      handle: (request) => journal(deps, request),
-    },
-    {
-      pattern: new URLPattern({ pathname: "/api/v1/openapi.json" }),
-      method: "GET",
-      auth: "always",
-      handle: () => Promise.resolve(jsonResponse(openApiDocument)),
-    },
-    {
-      pattern: new URLPattern({ pathname: "/api/v1/containers/:name/:action" }),
-      method: "POST",
-      auth: "always",
-      handle: (request, match) => containerAction(deps, request, match.pathname.groups),
-    },
-    {
-      pattern: new URLPattern({ pathname: "/api/v1/watchdog/:action" }),
-      method: "POST",
-      auth: "always",
-      handle: (request, match) => watchdogAction(deps, request, match.pathname.groups.action ?? ""),
-    },
-    {
-      pattern: new URLPattern({ pathname: "/metrics" }),
-      method: "GET",
-      auth: "metrics",
-      handle: async () => {
-        const { text, contentType } = await deps.metrics();
-        return new Response(text, { headers: { "content-type": contentType } });
-      },
-    },
-  ];
+  };
+  const routes = API_ROUTES.map((route) => ({
+    ...route,
+    pattern: new URLPattern({ pathname: route.path }),
+    handle: handlers[route.path],
+  }));
 
   return async (request) => {
     try {

@@ -71,6 +71,7 @@ test('as Editor, restart a real container through the panel, confirmed, journale
   await page.screenshot({ path: `${SHOTS}/panel-confirm.png` });
   const restartButton = page.getByRole('button', { name: `Restart ${name}` });
   const placed = await restartButton.boundingBox();
+  const sameButton = await restartButton.elementHandle();
   await dialog.getByRole('button', { name: 'Restart' }).click();
   // Success is Grafana's toast, not an alert that pushes the view down.
   await expect(page.getByTestId('grafana-toasts').getByText(`Restart ${name}: ok`)).toBeVisible();
@@ -79,8 +80,10 @@ test('as Editor, restart a real container through the panel, confirmed, journale
   await expect(page.getByText('0 · 1 by breakwater')).toBeVisible({ timeout: 15_000 });
   const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
   await expect(row.getByText(/^restart by editor · /)).toBeVisible();
-  // The new last action, and the new numbers, move no button.
+  // The new last action, and the new numbers, move no button, nor replace it (focus, hover).
+  await expect(restartButton).toBeVisible();
   expect(await restartButton.boundingBox()).toEqual(placed);
+  expect(await sameButton!.evaluate((button) => button.isConnected)).toBe(true);
   const journalRow = page.getByRole('row').filter({ hasText: 'grafana:editor' }).filter({ hasText: 'restart' });
   await expect(journalRow.first()).toBeVisible({ timeout: 15_000 });
   await page.screenshot({ path: `${SHOTS}/panel-after-restart.png`, fullPage: true });

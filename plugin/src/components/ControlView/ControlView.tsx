@@ -51,6 +51,11 @@ export function ControlView({ client, options, canAct, width, host, timeRange }:
   const styles = useStyles2(getStyles);
   const [pending, setPending] = useState<Pending | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // The same function at every refresh, so the table keeps its cells (and the focus) in place.
+  const askAction = useCallback(
+    (container: Container, action: ContainerAction) => setPending({ kind: 'container', container, action }),
+    []
+  );
 
   const since = timeRange?.from.toISOString();
   const load = useCallback(
@@ -149,7 +154,7 @@ export function ControlView({ client, options, canAct, width, host, timeRange }:
           disabledReason={error ? 'The last refresh failed: actions wait for fresh data' : undefined}
           compact={width !== undefined && width < COMPACT_BELOW_PX}
           host={host}
-          onAction={(container, action) => setPending({ kind: 'container', container, action })}
+          onAction={askAction}
         />
       )}
       {options.showJournal && (

@@ -1,15 +1,6 @@
-import {
-  type CgroupMembership,
-  containerIdFromCgroupPath,
-  parseProcCgroup,
-} from "./cgroup_path.ts";
+import { containerIdFromCgroupPath, parseProcCgroup } from "./cgroup_path.ts";
+import { hostPseudoFiles, type PseudoFiles } from "./pseudo_files.ts";
 import type { StatsSample } from "./stats_sample.ts";
-
-/** Where the cgroup tree and `/proc` are; tests point them at fake trees. */
-export interface CgroupRoots {
-  cgroup: string;
-  proc: string;
-}
 
 /** The host's CPU time, shared by every container sampled at the same moment. */
 export interface HostCpu {
@@ -17,25 +8,24 @@ export interface HostCpu {
   cpus: number;
 }
 
-const HOST_ROOTS: CgroupRoots = { cgroup: "/sys/fs/cgroup", proc: "/proc" };
+/** A running container, as its cgroup is found: its id and its main process. */
+export interface CgroupMember {
+  id: string;
+  pid: number;
+}
+
 /** `/proc/stat` counts in USER_HZ ticks, 100 per second on every Linux Docker supports. */
 const NS_PER_TICK = 10_000_000;
 
-// These are kernel pseudo-files: reading them never waits on a disk, so they are read
-// synchronously — an async read costs a thread hop per file, several times the read itself.
-
 /**
  * Host CPU time as the engine computes it: user … softirq of `/proc/stat`'s `cpu` line.
- * `undefined` where there is no `/proc/stat` (not Linux): containers are then read from the
- * engine.
+ * `undefined` where there is no `/proc/stat` (not Linux) or it cannot be read: containers are
+ * then read from the engine.
  */
-export function readHostCpu(roots: CgroupRoots = HOST_ROOTS): HostCpu | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`${roots.proc}/stat`);
-  } catch {
-    return undefined;
-  }
+export function readHostCpu(files: PseudoFiles = hostPseudoFiles()): HostCpu | undefined {
+  const path = `${files.roots.proc}/stat`;
+  const text = files.read([path]).get(path);
+  if (text === undefined) return undefined;
   const lines = text.split("\n");
   const total = lines[0].trim().split(/\s+/).slice(1, 8).reduce(
     (sum, value) => sum + Number(value),
@@ -46,34 +36,33 @@ export function readHostCpu(roots: CgroupRoots = HOST_ROOTS): HostCpu | undefine
 }
 
 /**
- * Reads a running container's CPU and memory straight from its cgroup, the same counters the
- * engine reports but without waiting for the engine's once-a-second stats tick. Returns
- * `undefined` where they cannot be read from here: the engine in another VM (Docker Desktop,
- * WSL2), or a process whose cgroup does not belong to the container.
+ * Reads running containers' CPU and memory straight from their cgroups, the counters the engine
+ * reports but without waiting for its once-a-second stats tick: two batches of reads for them
+ * all (where each process sits, then its counters). `undefined` for a container whose counters
+ * cannot be read from here: the engine in another VM (Docker Desktop, WSL2), or a process whose
+ * cgroup does not belong to the container.
  */
-export function readCgroupStats(
-  containerId: string,
-  pid: number,
+export function readCgroupSamples(
+  members: readonly CgroupMember[],
   host: HostCpu,
-  roots: CgroupRoots = HOST_ROOTS,
-): StatsSample | undefined {
-  if (pid <= 0) return undefined;
-  let membership: CgroupMembership;
-  try {
-    membership = parseProcCgroup(Deno.readTextFileSync(`${roots.proc}/${pid}/cgroup`));
-  } catch {
-    return undefined;
-  }
-  // Hybrid hosts list a v2 path too, but mount v1 at the root: try v2, then v1.
-  for (const read of [readUnified, readV1]) {
-    try {
-      const counters = read(membership, containerId, roots);
+  files: PseudoFiles = hostPseudoFiles(),
+): (StatsSample | undefined)[] {
+  const { roots, read } = files;
+  const cgroupOf = (pid: number) => `${roots.proc}/${pid}/cgroup`;
+  const memberships = read(members.filter(({ pid }) => pid > 0).map(({ pid }) => cgroupOf(pid)));
+  const layouts = members.map(({ id, pid }) => {
+    const text = pid > 0 ? memberships.get(cgroupOf(pid)) : undefined;
+    return text === undefined ? [] : candidateLayouts(parseProcCgroup(text), id, files);
+  });
+  const texts = read(layouts.flat().flatMap((layout) => layout.files));
+  return layouts.map((candidates) => {
+    // Hybrid hosts list a v2 path too, but mount v1 at the root: v2 first, then v1.
+    for (const layout of candidates) {
+      const counters = layout.counters(texts);
       if (counters) return sample(counters, host);
-    } catch {
-      // not this layout
     }
-  }
-  return undefined;
+    return undefined;
+  });
 }
 
 interface CgroupCounters {
@@ -82,54 +71,61 @@ interface CgroupCounters {
   reclaimableBytes: number;
 }
 
-function readUnified(
-  membership: CgroupMembership,
-  containerId: string,
-  roots: CgroupRoots,
-): CgroupCounters | undefined {
-  const path = membership.unified;
-  if (path === undefined || containerIdFromCgroupPath(path) !== containerId) return undefined;
-  const dir = `${roots.cgroup}${path}`;
-  const cpu = parseKeyValues(Deno.readTextFileSync(`${dir}/cpu.stat`));
-  const memory = parseKeyValues(Deno.readTextFileSync(`${dir}/memory.stat`));
-  return {
-    cpuTotalNs: cpu.usage_usec * 1_000,
-    memoryBytes: Number(Deno.readTextFileSync(`${dir}/memory.current`).trim()),
-    reclaimableBytes: memory.inactive_file ?? 0,
-  };
+/** Where a layout keeps a container's counters, and how to read them from the files' texts. */
+interface Layout {
+  files: string[];
+  counters(texts: Map<string, string>): CgroupCounters | undefined;
 }
 
-function readV1(
-  membership: CgroupMembership,
+function candidateLayouts(
+  membership: ReturnType<typeof parseProcCgroup>,
   containerId: string,
-  roots: CgroupRoots,
-): CgroupCounters | undefined {
+  { roots }: PseudoFiles,
+): Layout[] {
+  const layouts: Layout[] = [];
+  const unified = membership.unified;
+  if (unified !== undefined && containerIdFromCgroupPath(unified) === containerId) {
+    const dir = `${roots.cgroup}${unified}`;
+    const [cpuStat, memoryStat, current] = ["cpu.stat", "memory.stat", "memory.current"]
+      .map((file) => `${dir}/${file}`);
+    layouts.push({
+      files: [cpuStat, memoryStat, current],
+      counters(texts) {
+        const [cpu, memory, memoryNow] = [cpuStat, memoryStat, current].map((f) => texts.get(f));
+        if (cpu === undefined || memory === undefined || memoryNow === undefined) return undefined;
+        return {
+          cpuTotalNs: parseKeyValues(cpu).usage_usec * 1_000,
+          memoryBytes: Number(memoryNow.trim()),
+          reclaimableBytes: parseKeyValues(memory).inactive_file ?? 0,
+        };
+      },
+    });
+  }
   const cpuPath = membership.controllers.cpuacct;
   const memoryPath = membership.controllers.memory;
-  if (!cpuPath || !memoryPath || containerIdFromCgroupPath(cpuPath) !== containerId) {
-    return undefined;
+  if (cpuPath && memoryPath && containerIdFromCgroupPath(cpuPath) === containerId) {
+    const memoryDir = `${roots.cgroup}/memory${memoryPath}`;
+    const memoryStat = `${memoryDir}/memory.stat`;
+    const usage = `${memoryDir}/memory.usage_in_bytes`;
+    // Mounted as cpuacct, or joined with cpu as cpu,cpuacct, depending on the distribution.
+    const cpuUsages = ["cpuacct", "cpu,cpuacct"].map((mount) =>
+      `${roots.cgroup}/${mount}${cpuPath}/cpuacct.usage`
+    );
+    layouts.push({
+      files: [memoryStat, usage, ...cpuUsages],
+      counters(texts) {
+        const cpu = cpuUsages.map((file) => texts.get(file)).find((text) => text !== undefined);
+        const [memory, memoryNow] = [memoryStat, usage].map((file) => texts.get(file));
+        if (cpu === undefined || memory === undefined || memoryNow === undefined) return undefined;
+        return {
+          cpuTotalNs: Number(cpu),
+          memoryBytes: Number(memoryNow),
+          reclaimableBytes: parseKeyValues(memory).total_inactive_file ?? 0,
+        };
+      },
+    });
   }
-  const memoryDir = `${roots.cgroup}/memory${memoryPath}`;
-  const memory = parseKeyValues(Deno.readTextFileSync(`${memoryDir}/memory.stat`));
-  return {
-    cpuTotalNs: Number(readFirst([
-      `${roots.cgroup}/cpuacct${cpuPath}/cpuacct.usage`,
-      `${roots.cgroup}/cpu,cpuacct${cpuPath}/cpuacct.usage`,
-    ])),
-    memoryBytes: Number(Deno.readTextFileSync(`${memoryDir}/memory.usage_in_bytes`)),
-    reclaimableBytes: memory.total_inactive_file ?? 0,
-  };
-}
-
-function readFirst(paths: string[]): string {
-  for (const path of paths) {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  throw new Deno.errors.NotFound(paths.join(", "));
+  return layouts;
 }
 
 function sample(counters: CgroupCounters, host: HostCpu): StatsSample | undefined {

@@ -1,5 +1,6 @@
 import type { ContainerSnapshot } from "../engine/container_snapshot.ts";
-import { readCgroupStats, readHostCpu } from "../engine/cgroup_stats.ts";
+import { readCgroupSamples, readHostCpu } from "../engine/cgroup_stats.ts";
+import { hostPseudoFiles, type PseudoFiles } from "../engine/pseudo_files.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { StatsSample } from "../engine/stats_sample.ts";
 import { mapConcurrent } from "../concurrency.ts";
@@ -15,8 +16,9 @@ const ENGINE_STATS_IN_FLIGHT = 256;
 
 /**
  * Reads every container: inspect (`concurrency` calls in flight), then two samples of each running
- * one — from its cgroup where this machine can read it (sub-millisecond), else through the
- * engine's stats API (about a second a sample). No process is spawned.
+ * one — from its cgroup where this machine can read it (sub-millisecond; at most one `grep` a
+ * batch where Deno's permissions keep `/proc` and `/sys` out of reach), else through the engine's
+ * stats API (about a second a sample: the engine answers at its next stats tick).
  */
 export async function readHealth(
   engine: Engine,
@@ -38,16 +40,19 @@ export async function readHealth(
 
 /**
  * One stats sample of each running container, in `snapshots`' order (`null` for the others and
- * where none could be read): from its cgroup where readable, else from the engine.
+ * where none could be read): from the cgroups where readable, in one batch, else from the engine.
  */
-export function sampleRunning(
+export async function sampleRunning(
   engine: Engine,
   snapshots: readonly ContainerSnapshot[],
+  files: PseudoFiles = hostPseudoFiles(),
 ): Promise<(StatsSample | null)[]> {
-  const host = readHostCpu();
-  return mapConcurrent(snapshots, ENGINE_STATS_IN_FLIGHT, async (snapshot) => {
+  const running = snapshots.filter((snapshot) => snapshot.state === "running");
+  const host = readHostCpu(files);
+  const local = host ? readCgroupSamples(running, host, files) : [];
+  const byId = new Map(running.map((snapshot, index) => [snapshot.id, local[index]]));
+  return await mapConcurrent(snapshots, ENGINE_STATS_IN_FLIGHT, async (snapshot) => {
     if (snapshot.state !== "running") return null;
-    const local = host && readCgroupStats(snapshot.id, snapshot.pid, host);
-    return local ?? await engine.stats(snapshot.id).catch(() => null);
+    return byId.get(snapshot.id) ?? await engine.stats(snapshot.id).catch(() => null);
   });
 }

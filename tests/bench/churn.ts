@@ -17,6 +17,9 @@ export interface ChurnFigures {
   rssIdleMb: number;
   rssPeakMb: number;
   rssAfterMb: number;
+  /** The daemon's JavaScript heap in use, from its own metrics: what it keeps, beside what RSS holds. */
+  heapIdleMb: number;
+  heapAfterMb: number;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigure
     const api = await daemon.apiUrl();
     await delay(10_000);
     const rssIdleMb = residentMb(daemon.pid);
+    const heapIdleMb = await heapUsedMb(api);
     const startedAt = Date.now();
 
     let churning = true;
@@ -89,6 +93,7 @@ export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigure
     await sampler;
     await delay(30_000);
     const rssAfterMb = residentMb(daemon.pid);
+    const heapAfterMb = await heapUsedMb(api);
 
     const entries = (await workspace.entries()).filter((entry) =>
       Date.parse(entry.time) >= startedAt && typeof entry.details.eventTime === "number"
@@ -108,10 +113,24 @@ export async function benchChurn(churn = 200, looping = 30): Promise<ChurnFigure
       rssIdleMb,
       rssPeakMb,
       rssAfterMb,
+      heapIdleMb,
+      heapAfterMb,
     };
   } finally {
     await daemon?.stop();
     await containers.removeAll();
     await workspace.remove();
   }
+}
+
+/** `breakwater_process_heap_used_bytes`, in MB, as the daemon reports it. */
+async function heapUsedMb(api: string): Promise<number> {
+  const text = await (await fetch(`${api}/metrics`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  })).text();
+  const line = text.split("\n").find((entry) =>
+    entry.startsWith("breakwater_process_heap_used_bytes ")
+  );
+  if (!line) throw new Error("/metrics has no breakwater_process_heap_used_bytes");
+  return Number(line.split(" ")[1]) / 1024 / 1024;
 }

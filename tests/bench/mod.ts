@@ -52,6 +52,10 @@ BENCHMARKS.churn = async () => {
       `30 s after ${figures.rssAfterMb.toFixed(1)} MB (${backBy.toFixed(1)} % over idle)   ` +
       "target: within 10 % of idle",
   );
+  console.log(
+    `  JavaScript heap in use: idle ${figures.heapIdleMb.toFixed(1)} MB, 30 s after ` +
+      `${figures.heapAfterMb.toFixed(1)} MB`,
+  );
 };
 
 BENCHMARKS.journal = async () => {

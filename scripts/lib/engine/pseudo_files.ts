@@ -41,35 +41,51 @@ export const readThroughGrep: ReadFiles = (paths) => {
   const texts = new Map<string, string>();
   if (paths.length === 0) return texts;
   const wanted = new Set(paths);
-  // Exit status 2 when some file is missing: those are simply absent from the output.
-  const { stdout } = new Deno.Command("grep", {
-    args: ["-H", "-s", "-e", "", "--", ...wanted],
-    stdout: "piped",
-    stderr: "null",
-  }).outputSync();
+  let stdout: Uint8Array;
+  try {
+    // Exit status 2 when some file is missing: those are simply absent from the output.
+    ({ stdout } = new Deno.Command("grep", {
+      args: ["-H", "-s", "-e", "", "--", ...wanted],
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync());
+  } catch {
+    return texts; // no grep to run: every container is read from the engine
+  }
   const lines = new Map<string, string[]>();
   for (const line of new TextDecoder().decode(stdout).split("\n")) {
     const colon = line.indexOf(":");
     const path = line.slice(0, colon);
     if (colon < 0 || !wanted.has(path)) continue;
-    lines.set(path, [...lines.get(path) ?? [], line.slice(colon + 1)]);
+    const content = line.slice(colon + 1);
+    const known = lines.get(path);
+    if (known) known.push(content);
+    else lines.set(path, [content]);
   }
   for (const [path, content] of lines) texts.set(path, `${content.join("\n")}\n`);
   return texts;
 };
 
+let host: PseudoFiles | undefined;
+
 /**
  * How this process reads the host's pseudo-files: directly when Deno lets it, through `grep` when
- * only that is allowed, else not at all (every container is then read from the engine).
+ * only that is allowed, else not at all (every container is then read from the engine). Decided
+ * once: a process's permissions do not change.
  */
-export function hostPseudoFiles(roots: CgroupRoots = HOST_ROOTS): PseudoFiles {
+export function hostPseudoFiles(): PseudoFiles {
+  host ??= { roots: HOST_ROOTS, read: hostReader() };
+  return host;
+}
+
+function hostReader(): ReadFiles {
   try {
-    Deno.readTextFileSync(`${roots.proc}/stat`);
+    Deno.readTextFileSync(`${HOST_ROOTS.proc}/stat`);
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) {
       const grep = Deno.permissions.querySync({ name: "run", command: "grep" }).state;
-      return { roots, read: grep === "granted" ? readThroughGrep : () => new Map() };
+      return grep === "granted" ? readThroughGrep : () => new Map();
     }
   }
-  return { roots, read: readDirectly };
+  return readDirectly;
 }

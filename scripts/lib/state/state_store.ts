@@ -12,11 +12,16 @@ export interface OpenStateOptions {
   /** Told when a write fails (the state stays in memory) and when writing works again. */
   onWriteFailed?: (error: Error) => void;
   onWriteRecovered?: () => void;
+  /** Writes the file atomically; tests count and hold writes through it. */
+  writeFile?: (path: string, text: string) => Promise<void>;
 }
 
 /**
  * The persisted state, held in memory and written to one JSON file atomically after every
- * change. Changes are applied one at a time, in the order they were asked for.
+ * change. Changes are applied one at a time, in the order they were asked for. Changes asked for
+ * while a write is under way go to disk together in the next write (a group commit): twenty
+ * containers turning unhealthy at once cost two flushes to disk, not twenty in a row, and each
+ * caller still resumes only once a write holding its change is done.
  *
  * A write that fails does not fail the change: memory stays the truth, the failure is reported
  * through `onWriteFailed`, and the next change or {@linkcode StateStore.flush} writes it again.
@@ -27,6 +32,8 @@ export class StateStore {
   #written: string | null = null;
   #failing = false;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The write queued but not yet started: a change made now is in it. */
+  #nextWrite: Promise<void> | null = null;
 
   private constructor(
     readonly path: string,
@@ -63,14 +70,24 @@ export class StateStore {
    * is reported, not thrown.
    */
   update<T>(change: (state: PersistedState) => { state: PersistedState; result: T }): Promise<T> {
-    return this.#enqueue(async () => {
-      const { state, result } = change(this.#state);
-      if (state !== this.#state) {
-        this.#state = state;
-        await this.#save();
-      }
-      return result;
+    let changed: { state: PersistedState; result: T };
+    try {
+      changed = change(this.#state);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (changed.state === this.#state) return Promise.resolve(changed.result);
+    this.#state = changed.state;
+    return this.#write().then(() => changed.result);
+  }
+
+  /** Resolves once a write holding the state as it is now is done (reported, never thrown). */
+  #write(): Promise<void> {
+    this.#nextWrite ??= this.#enqueue(() => {
+      this.#nextWrite = null;
+      return this.#save();
     });
+    return this.#nextWrite;
   }
 
   /** Writes the state again if the last write failed; resolves whether the file is current. */
@@ -92,7 +109,7 @@ export class StateStore {
     const text = JSON.stringify(this.#state, null, 2) + "\n";
     if (text === this.#written && !this.#failing) return;
     try {
-      await writeFileAtomic(this.path, text);
+      await (this.options.writeFile ?? writeFileAtomic)(this.path, text);
     } catch (error) {
       this.#failing = true;
       this.options.onWriteFailed?.(error as Error);

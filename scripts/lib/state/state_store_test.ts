@@ -125,3 +125,35 @@ Deno.test("a failed write keeps the state in memory, is reported, and is retried
   assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["state.json"]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("changes asked for during a write go to disk together; each caller resumes once its change is written", async () => {
+  const dir = await Deno.makeTempDir();
+  const written: string[] = [];
+  let releaseFirst!: () => void;
+  const firstHeld = new Promise<void>((resolve) => releaseFirst = resolve);
+  const store = await StateStore.open(join(dir, "state.json"), {
+    async writeFile(_path, text) {
+      if (written.length === 0) await firstHeld;
+      written.push(text);
+    },
+  });
+  const add = (name: string) =>
+    store.update((state) => ({
+      state: {
+        ...state,
+        heal: { containers: { ...state.heal.containers, [name]: freshContainerState(name) } },
+      },
+      result: name,
+    })).then((done) => {
+      assert.ok(written.at(-1)?.includes(`"${done}"`), `${done} resumed before it was written`);
+      return done;
+    });
+  const first = add("c0");
+  await Promise.resolve(); // the first write starts, and is held
+  const rest = Array.from({ length: 19 }, (_, index) => add(`c${index + 1}`));
+  assert.deepEqual(Object.keys(store.current.heal.containers).length, 20, "applied at once");
+  releaseFirst();
+  assert.deepEqual(await Promise.all([first, ...rest]), [first, ...rest].map((_, i) => `c${i}`));
+  assert.equal(written.length, 2, "one write for the first change, one for the nineteen after it");
+  await Deno.remove(dir, { recursive: true });
+});

@@ -90,19 +90,16 @@ Deno.test({
       assert.equal(result.code, 0, result.stderr);
       return JSON.parse(result.stdout);
     };
-    /** An answer of Prometheus's API, asked inside the namespace as this machine's user would. */
-    const prometheus = async (path: string) => {
-      const output = await new Deno.Command("nsenter", {
-        args: [
-          ...namespace.enter.slice(1),
-          "busybox",
-          "wget",
-          "-qO-",
-          `http://127.0.0.1:9090${path}`,
-        ],
+    /** A GET inside the namespace, as a program of this machine would send it. */
+    const getInside = (url: string) =>
+      new Deno.Command("nsenter", {
+        args: [...namespace.enter.slice(1), "busybox", "wget", "-qO-", url],
         stdout: "piped",
         stderr: "piped",
       }).output();
+    /** An answer of Prometheus's API, asked inside the namespace as this machine's user would. */
+    const prometheus = async (path: string) => {
+      const output = await getInside(`http://127.0.0.1:9090${path}`);
       assert.ok(output.success, decode(output.stderr));
       return JSON.parse(decode(output.stdout)).data;
     };
@@ -139,20 +136,11 @@ Deno.test({
         );
         await succeeds("chown", ["-R", `${USER.uid}:${USER.gid}`, clone, home]);
         daemon = asUser(["deno", "task", "-q", "watch"], "null").spawn();
-        await waitFor("breakwater to listen on the bridge", async () => {
-          const probe = await new Deno.Command("nsenter", {
-            args: [
-              ...namespace.enter.slice(1),
-              "busybox",
-              "wget",
-              "-qO-",
-              "http://172.17.0.1:8787/healthz",
-            ],
-            stdout: "null",
-            stderr: "null",
-          }).output();
-          return probe.success;
-        }, { timeoutMs: 60_000 });
+        await waitFor(
+          "breakwater to listen on the bridge",
+          async () => (await getInside("http://172.17.0.1:8787/healthz")).success,
+          { timeoutMs: 60_000 },
+        );
       });
 
       let first: Array<{ id: string; service: string }> = [];

@@ -38,8 +38,6 @@ export interface RuntimeParts {
 export interface RuntimeOptions {
   context: RuntimeParts;
   log: Logger;
-  /** Event subscribers besides the container directory (the heal loop). */
-  subscribers?: EventSubscriber[];
   /** Whether readiness waits for a first full heal pass (the heal loop runs). */
   awaitsFirstPass?: boolean;
   now?: () => number;
@@ -75,7 +73,6 @@ export class Runtime {
     });
     this.#hub = new EventHub([
       this.directory,
-      ...(options.subscribers ?? []),
       {
         actions: [],
         onEvent: () => {},

@@ -14,7 +14,7 @@ const scriptTasks = Object.entries(config.tasks as Record<string, string | { com
   .filter(({ command }) => / scripts\/\w+\.ts/.test(command));
 
 /** The daemon's V8 settings (docs/performance.md), the same in its task and its image. */
-const WATCH_V8 = "--v8-flags=--max-semi-space-size=2";
+const WATCH_V8 = "--v8-flags=--max-semi-space-size=2,--memory-saver-mode";
 
 Deno.test("permissions: each script task runs with its own set from deno.json, quietly", () => {
   assert.equal(scriptTasks.length, 12);
